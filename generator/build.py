@@ -1,0 +1,765 @@
+"""Build the intermediate model from a bundled, validated document.
+
+Operations are grouped into resources (by first tag, else by first path segment), given
+method names (see ARCHITECTURE.md, "Method names"), parameters (path parameters in path
+order, the rest keyword-only), and a response description (envelope, pagination). Every
+name is converted and made unique here, so the templates only print.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from .bundle import Bundle
+from .config import Config
+from .errors import Diagnostics
+from .load import Pointer, parse_pointer
+from .model import (
+    Conventions,
+    Environment,
+    ErrorResponse,
+    ModelClass,
+    Operation,
+    Package,
+    Pagination,
+    Parameter,
+    ParameterLocation,
+    Resource,
+    Response,
+)
+from .names import UniqueNames, pascal_case, snake_case
+from .schemas import ANY, PyType, SchemaBuilder, merged_properties
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Arguments every method has; a parameter of the same name is renamed.
+METHOD_ARGUMENTS = frozenset(
+    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "idempotency_key"}
+)
+# Client attributes a resource cannot be named.
+CLIENT_ATTRIBUTES = frozenset(
+    {"with_options", "close", "base_url", "api_key", "max_retries", "timeout",
+     "environment", "with_raw_response", "aclose", "copy"}
+)  # fmt: skip
+# Headers that OpenAPI says are not described as parameters (and are ignored if they are).
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_REQUEST_ID_HEADERS = (
+    "x-request-id",
+    "request-id",
+    "x-correlation-id",
+    "x-amzn-requestid",
+)
+_VERB_ALIASES = {
+    "get": "retrieve",
+    "read": "retrieve",
+    "fetch": "retrieve",
+    "show": "retrieve",
+}
+_SHADOWABLE = ("list", "dict", "type", "set", "bytes", "str", "int", "float", "bool")
+
+
+def build_package(bundle: Bundle, config: Config, diagnostics: Diagnostics) -> Package:
+    """The whole intermediate model of the package generated from `bundle`."""
+    data = bundle.data
+    schemas = SchemaBuilder(bundle, diagnostics)
+    conventions = _conventions(bundle, schemas)
+    operations = _OperationBuilder(bundle, schemas, diagnostics, conventions)
+    resources = operations.resources()
+
+    modules = schemas.modules()
+    module_of = {d.name: m.name for m in modules for d in m.definitions}
+    resources = tuple(_with_imports(r, module_of) for r in resources)
+    info = data.get("info") or {}
+    return Package(
+        package=config.package,
+        distribution=config.distribution,
+        client_class=config.client,
+        base_error=f"{config.client}Error",
+        env_prefix=config.env_prefix,
+        version=config.version or str(info.get("version") or "0.0.0"),
+        title=str(info.get("title") or config.client),
+        description=str(info.get("description") or ""),
+        environments=_environments(data.get("servers") or []),
+        conventions=conventions,
+        resources=resources,
+        modules=modules,
+        exports=tuple(sorted(module_of.items())),
+    )
+
+
+# ------------------------------------------------------------------- conventions
+
+
+def _conventions(bundle: Bundle, schemas: SchemaBuilder) -> Conventions:
+    """What the runtime must know about the API, read from the document."""
+    data = bundle.data
+    components = data.get("components") or {}
+    schemes = components.get("securitySchemes") or {}
+    auth = None
+    if any(s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer"
+           for s in schemes.values() if isinstance(s, dict)):  # fmt: skip
+        auth = "bearer"
+
+    error_paths: dict[str, tuple[str, ...]] = {}
+    meta_field = None
+    for schema in (components.get("schemas") or {}).values():
+        if not isinstance(schema, dict):
+            continue
+        marker = schema.get("x-error")
+        if isinstance(marker, dict) and not error_paths:
+            error_paths = {k: parse_pointer(str(v)) for k, v in marker.items() if v}
+        if schema.get("x-envelope") and "meta" in (schema.get("properties") or {}):
+            meta_field = "meta"
+
+    return Conventions(
+        auth=auth,
+        request_id_header=_find_request_id_header(data),
+        idempotency_header=_find_idempotency_header(data),
+        error_code=error_paths.get("code"),
+        error_message=error_paths.get("message"),
+        error_details=error_paths.get("details"),
+        meta_field=meta_field,
+    )
+
+
+def _find_request_id_header(data: dict[str, Any]) -> str | None:
+    headers = (data.get("components") or {}).get("headers") or {}
+    names = list(headers)
+    for response in ((data.get("components") or {}).get("responses") or {}).values():
+        if isinstance(response, dict):
+            names += list(response.get("headers") or {})
+    by_lower = {name.lower(): name for name in reversed(names)}
+    return next((by_lower[h] for h in _REQUEST_ID_HEADERS if h in by_lower), None)
+
+
+def _find_idempotency_header(data: dict[str, Any]) -> str | None:
+    parameters = list(((data.get("components") or {}).get("parameters") or {}).values())
+    for path_item in (data.get("paths") or {}).values():
+        for operation in (path_item or {}).values():
+            if isinstance(operation, dict):
+                parameters += operation.get("parameters") or []
+    for parameter in parameters:
+        if (
+            isinstance(parameter, dict)
+            and parameter.get("in") == "header"
+            and str(parameter.get("name", "")).lower() == "idempotency-key"
+        ):
+            return str(parameter["name"])
+    return None
+
+
+def _environments(servers: list[Any]) -> tuple[Environment, ...]:
+    names = UniqueNames()
+    environments = []
+    for index, server in enumerate(servers):
+        if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+            continue
+        url = server["url"]
+        for variable, spec in (server.get("variables") or {}).items():
+            url = url.replace(
+                "{" + variable + "}", str((spec or {}).get("default", ""))
+            )
+        label = server.get("x-environment") or (
+            "production" if index == 0 else f"server {index + 1}"
+        )
+        name = names.claim(snake_case(str(label), prefix="server"))
+        environments.append(
+            Environment(name, url.rstrip("/"), str(server.get("description") or ""))
+        )
+    return tuple(environments)
+
+
+# -------------------------------------------------------------------- operations
+
+
+class _OperationBuilder:
+    def __init__(
+        self,
+        bundle: Bundle,
+        schemas: SchemaBuilder,
+        diagnostics: Diagnostics,
+        conventions: Conventions,
+    ) -> None:
+        self.bundle = bundle
+        self.schemas = schemas
+        self.diagnostics = diagnostics
+        self.conventions = conventions
+
+    def resources(self) -> tuple[Resource, ...]:
+        grouped: dict[str, list[tuple[str, str, dict[str, Any], Pointer]]] = {}
+        for path, path_item in (self.bundle.data.get("paths") or {}).items():
+            if not isinstance(path_item, dict):
+                continue
+            for method in HTTP_METHODS:
+                operation = path_item.get(method)
+                if isinstance(operation, dict):
+                    group = _resource_label(operation, path)
+                    pointer = ("paths", path, method)
+                    grouped.setdefault(group, []).append(
+                        (path, method, operation, pointer)
+                    )
+
+        tags = {
+            t.get("name"): t
+            for t in self.bundle.data.get("tags") or []
+            if isinstance(t, dict)
+        }
+        resource_names = UniqueNames(CLIENT_ATTRIBUTES)
+        resources = []
+        for label in sorted(grouped, key=lambda g: list(grouped).index(g)):
+            name = resource_names.claim(snake_case(label, prefix="resource"))
+            operations = self._operations(name, grouped[label])
+            description = str((tags.get(label) or {}).get("description") or "")
+            shadowed = tuple(sorted({op.name for op in operations} & set(_SHADOWABLE)))
+            if shadowed:
+                operations = [_qualify_builtins(op, shadowed) for op in operations]
+            resources.append(
+                Resource(name, pascal_case(label, prefix="Resource"), description,
+                         tuple(operations), (), shadowed)  # fmt: skip
+            )
+        return tuple(resources)
+
+    def _operations(
+        self, resource: str, entries: list[tuple[str, str, dict[str, Any], Pointer]]
+    ) -> list[Operation]:
+        names = UniqueNames({"with_raw_response"})
+        constants = UniqueNames()
+        built = []
+        for path, method, operation, pointer in entries:
+            label = f"{method.upper()} {path}"
+            self.schemas.operation = label
+            preferred = _method_name(resource, path, method, operation)
+            if preferred in names:
+                # Two operations want one name: the later one spells out its operationId.
+                preferred = snake_case(
+                    operation.get("operationId") or f"{method} {path}"
+                )
+            name = names.claim(preferred)
+            built.append(
+                self._operation(
+                    resource, name, path, method, operation, pointer, constants
+                )
+            )
+        self.schemas.operation = None
+        return built
+
+    def _operation(
+        self,
+        resource: str,
+        name: str,
+        path: str,
+        method: str,
+        operation: dict[str, Any],
+        pointer: Pointer,
+        constants: UniqueNames,
+    ) -> Operation:
+        hint = pascal_case(f"{resource} {name}")
+        path_item = self.bundle.data["paths"][path]
+        argument_names = UniqueNames(METHOD_ARGUMENTS)
+        parameters = self._parameters(
+            path, path_item, operation, pointer, hint, argument_names
+        )
+        body_kind, body_parameters, body_parameter = self._body(
+            operation, pointer, hint, argument_names
+        )
+        response = self._response(operation, pointer, hint, resource)
+        errors = tuple(
+            ErrorResponse(
+                str(status),
+                _text(self._deref(r).get("description")),
+                _exception(str(status)),
+            )
+            for status, r in (operation.get("responses") or {}).items()
+            if not str(status).startswith("2") and isinstance(self._deref(r), dict)
+        )
+        idempotency = self.conventions.idempotency_header
+        takes_key = idempotency is not None and any(
+            isinstance(p, dict)
+            and str(p.get("name", "")).lower() == idempotency.lower()
+            for p in self._raw_parameters(path_item, operation)
+        )
+        if operation.get("deprecated"):
+            self.diagnostics.warn(
+                "The operation is deprecated; its method warns when called.",
+                self.bundle.location(pointer),
+                f"{method.upper()} {path}",
+            )
+        return Operation(
+            name=name,
+            operation_id=str(operation.get("operationId") or ""),
+            http_method=method.upper(),
+            path=path,
+            path_expression=_path_expression(path, parameters),
+            summary=_text(operation.get("summary")),
+            description=_text(operation.get("description")),
+            parameters=(*parameters, *body_parameters),
+            body_kind=body_kind,
+            body_parameter=body_parameter,
+            response=response,
+            errors=errors,
+            deprecated=bool(operation.get("deprecated")),
+            idempotency_key=takes_key,
+            spec_constant=constants.claim(f"_{name.upper()}_RESPONSE"),
+        )
+
+    # ---------------------------------------------------------------- parameters
+
+    def _raw_parameters(
+        self, path_item: dict[str, Any], operation: dict[str, Any]
+    ) -> list[Any]:
+        merged: dict[tuple[str, str], Any] = {}
+        for parameter in [
+            *(path_item.get("parameters") or []),
+            *(operation.get("parameters") or []),
+        ]:
+            resolved = self._deref(parameter)
+            if isinstance(resolved, dict):
+                merged[(str(resolved.get("name")), str(resolved.get("in")))] = resolved
+        return list(merged.values())
+
+    def _parameters(
+        self,
+        path: str,
+        path_item: dict[str, Any],
+        operation: dict[str, Any],
+        pointer: Pointer,
+        hint: str,
+        names: UniqueNames,
+    ) -> list[Parameter]:
+        raw = self._raw_parameters(path_item, operation)
+        order = {name: i for i, name in enumerate(re.findall(r"{([^}]+)}", path))}
+        raw.sort(key=lambda p: (p.get("in") != "path", order.get(p.get("name"), 0)))
+        idempotency = (self.conventions.idempotency_header or "").lower()
+        built = []
+        for parameter in raw:
+            location = parameter.get("in")
+            wire_name = str(parameter.get("name"))
+            if location == "header" and wire_name.lower() in (
+                _IGNORED_HEADERS | {idempotency}
+            ):
+                continue
+            if location not in ("path", "query", "header", "cookie"):
+                continue
+            schema = parameter.get("schema")
+            if schema is None and isinstance(parameter.get("content"), dict):
+                schema = next(iter(parameter["content"].values()), {}).get("schema")
+            py_type = self.schemas.type_of(
+                schema or {}, pointer, hint + pascal_case(wire_name)
+            )
+            required = bool(parameter.get("required")) or location == "path"
+            built.append(
+                self._parameter(
+                    wire_name, location, py_type, required, parameter, names
+                )
+            )
+        return built
+
+    def _parameter(
+        self,
+        wire_name: str,
+        location: ParameterLocation,
+        py_type: PyType,
+        required: bool,
+        spec: dict[str, Any],
+        names: UniqueNames,
+    ) -> Parameter:
+        base = snake_case(wire_name, prefix="param")
+        name = names.claim(base if base not in names else f"{base}_{location}")
+        annotation = (
+            py_type.annotation if required else f"{py_type.annotation} | NotGiven"
+        )
+        schema = spec.get("schema") if isinstance(spec.get("schema"), dict) else spec
+        explode = spec.get("explode", spec.get("style", "form") == "form")
+        return Parameter(
+            name=name,
+            wire_name=wire_name,
+            location=location,
+            annotation=annotation,
+            required=required,
+            default="NOT_GIVEN",
+            description=_text(
+                spec.get("description") or (schema or {}).get("description")
+            ),
+            deprecated=bool(spec.get("deprecated") or (schema or {}).get("deprecated")),
+            explode=bool(explode),
+        )
+
+    def _body(
+        self, operation: dict[str, Any], pointer: Pointer, hint: str, names: UniqueNames
+    ) -> tuple[Any, list[Parameter], Parameter | None]:
+        body = self._deref(operation.get("requestBody"))
+        if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
+            return "none", [], None
+        media_type, media = _choose_media_type(body["content"])
+        kind = _body_kind(media_type)
+        schema = media.get("schema") if isinstance(media, dict) else None
+        schema_value = self._deref(schema) if schema is not None else {}
+        required_body = bool(body.get("required"))
+        body_pointer = (*pointer, "requestBody", "content", media_type, "schema")
+
+        properties: dict[str, tuple[Any, Pointer]] = {}
+        required: set[str] = set()
+        if kind != "binary" and isinstance(schema_value, dict):
+            properties, required = merged_properties(
+                schema_value, self.schemas, body_pointer
+            )
+        if not properties:
+            py_type = (
+                PyType("FileContent", "bytes") if kind == "binary"
+                else self.schemas.type_of(schema or {}, body_pointer, f"{hint}Body")
+            )  # fmt: skip
+            name = names.claim("body")
+            annotation = (
+                py_type.annotation
+                if required_body
+                else f"{py_type.annotation} | NotGiven"
+            )
+            return (
+                kind,
+                [],
+                Parameter(name, "body", "body", annotation, required_body, "NOT_GIVEN"),
+            )
+
+        built = []
+        for wire_name, (prop_schema, prop_pointer) in properties.items():
+            resolved = self._deref(prop_schema)
+            if isinstance(resolved, dict) and resolved.get("readOnly"):
+                continue  # set by the server; never sent
+            location: ParameterLocation = "body"
+            if kind in ("multipart", "form"):
+                location = "file" if _is_binary(resolved, self) else "form"
+            py_type = (
+                PyType("FileTypes", "bytes") if location == "file"
+                else self.schemas.type_of(prop_schema, prop_pointer, hint + pascal_case(wire_name))
+            )  # fmt: skip
+            is_required = required_body and wire_name in required
+            built.append(
+                self._parameter(
+                    wire_name,
+                    location,
+                    py_type,
+                    is_required,
+                    resolved if isinstance(resolved, dict) else {},
+                    names,
+                )
+            )
+        return kind, built, None
+
+    # ------------------------------------------------------------------ responses
+
+    def _response(
+        self, operation: dict[str, Any], pointer: Pointer, hint: str, resource: str
+    ) -> Response:
+        responses = operation.get("responses") or {}
+        codes = sorted(str(c) for c in responses if str(c).startswith("2"))
+        code = codes[0] if codes else ("default" if "default" in responses else None)
+        if code is None:
+            return Response("none", "None", "None")
+        response = self._deref(
+            responses.get(code) if code in responses else responses.get(int(code))
+        )
+        content = (
+            (response or {}).get("content") if isinstance(response, dict) else None
+        )
+        if not content:
+            return Response("none", "None", "None")
+
+        media_type, media = _choose_media_type(content)
+        if not _is_json(media_type):
+            kind = "text" if media_type.startswith("text/") else "binary"
+            annotation = "str" if kind == "text" else "bytes"
+            return Response(kind, annotation, annotation)  # type: ignore[arg-type]
+
+        schema = (media or {}).get("schema") if isinstance(media, dict) else None
+        if schema is None:
+            return Response("json", "Any", "Any")
+        schema_pointer = (*pointer, "responses", code, "content", media_type, "schema")
+        body_type = self.schemas.type_of(schema, schema_pointer, f"{hint}Response")
+        resolved = self._deref(schema)
+        envelope = _marker(resolved, "x-envelope", self)
+        pagination_marker = _marker(resolved, "x-pagination", self)
+        model = self._model(body_type)
+        if model is None or not isinstance(envelope, str):
+            return Response("json", body_type.annotation, body_type.annotation)
+
+        payload = next((p for p in model.properties if p.wire_name == envelope), None)
+        if payload is None:
+            return Response("json", body_type.annotation, body_type.annotation)
+        return_annotation = _strip_optional(payload.annotation)
+        pagination = None
+        if isinstance(pagination_marker, dict) and return_annotation.startswith(
+            "list["
+        ):
+            pagination = self._pagination(
+                pagination_marker, model, return_annotation[5:-1]
+            )
+        return Response(
+            "json", body_type.annotation, return_annotation, payload.name, pagination
+        )
+
+    def _pagination(
+        self, marker: dict[str, Any], model: ModelClass, item: str
+    ) -> Pagination | None:
+        def attributes(pointer: Any) -> tuple[str, ...] | None:
+            if not isinstance(pointer, str):
+                return None
+            current: ModelClass | None = model
+            path = []
+            for token in parse_pointer(pointer):
+                prop = (
+                    next((p for p in current.properties if p.wire_name == token), None)
+                    if current
+                    else None
+                )
+                if prop is None:
+                    return None
+                path.append(prop.name)
+                current = self._model_named(_strip_optional(prop.annotation))
+            return tuple(path)
+
+        items, has_more, next_cursor = (
+            attributes(marker.get(k)) for k in ("items", "hasMore", "nextCursor")
+        )
+        if not (
+            items
+            and has_more
+            and next_cursor
+            and isinstance(marker.get("cursorParam"), str)
+        ):
+            self.diagnostics.warn(
+                f"The x-pagination marker {marker!r} does not name items, hasMore, nextCursor "
+                "and cursorParam that the body has; the list is returned as one page.",
+                None,
+                self.schemas.operation,
+            )
+            return None
+        return Pagination(
+            items,
+            has_more,
+            next_cursor,
+            attributes(marker.get("total")),
+            marker["cursorParam"],
+            item,
+        )
+
+    # -------------------------------------------------------------------- helpers
+
+    def _deref(self, value: Any) -> Any:
+        seen = 0
+        while (
+            isinstance(value, dict) and isinstance(value.get("$ref"), str) and seen < 64
+        ):
+            value = self.schemas.resolve(parse_pointer(value["$ref"].partition("#")[2]))
+            seen += 1
+        return value
+
+    def _model(self, py_type: PyType) -> ModelClass | None:
+        return self._model_named(py_type.annotation)
+
+    def _model_named(self, name: str) -> ModelClass | None:
+        pending = self.schemas.pending.get(name)
+        definition = pending.definition if pending else None
+        return definition if isinstance(definition, ModelClass) else None
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+_EXCEPTIONS = {
+    "400": "BadRequestError",
+    "401": "AuthenticationError",
+    "403": "PermissionDeniedError",
+    "404": "NotFoundError",
+    "409": "ConflictError",
+    "422": "UnprocessableEntityError",
+    "429": "RateLimitError",
+}
+
+
+def _exception(status: str) -> str:
+    """The runtime exception class raised for a documented error status."""
+    if status in _EXCEPTIONS:
+        return _EXCEPTIONS[status]
+    return "InternalServerError" if status.startswith("5") else "APIStatusError"
+
+
+def _resource_label(operation: dict[str, Any], path: str) -> str:
+    tags = operation.get("tags")
+    if isinstance(tags, list) and tags and isinstance(tags[0], str) and tags[0].strip():
+        return tags[0]
+    segments = [s for s in path.split("/") if s and not s.startswith("{")]
+    return segments[0] if segments else "default"
+
+
+def _method_name(
+    resource: str, path: str, method: str, operation: dict[str, Any]
+) -> str:
+    """The Python method name for an operation (see ARCHITECTURE.md, "Method names")."""
+    explicit = operation.get("x-method-name")
+    if isinstance(explicit, str) and explicit.strip():
+        return snake_case(explicit)
+
+    resource_words = set(resource.split("_"))
+    resource_words |= {w[:-1] for w in resource_words if w.endswith("s")}
+    resource_words |= {w[:-3] + "y" for w in resource_words if w.endswith("ies")}
+    operation_id = operation.get("operationId")
+    if isinstance(operation_id, str) and operation_id.strip():
+        words = [
+            w for w in snake_case(operation_id).split("_") if w not in resource_words
+        ]
+        if words:
+            if words[0] in _VERB_ALIASES and len(words) > 1:
+                words = words[1:]
+            elif len(words) == 1:
+                words = [_VERB_ALIASES.get(words[0], words[0])]
+            return snake_case("_".join(words))
+    return _shape_name(path, method)
+
+
+def _shape_name(path: str, method: str) -> str:
+    """A name from the path's shape, for operations without a usable operationId."""
+    segments = [s for s in path.split("/") if s]
+    on_item = bool(segments) and segments[-1].startswith("{")
+    if segments and not on_item and len(segments) > 1 and segments[-2].startswith("{"):
+        return snake_case(segments[-1])  # an action: POST /projects/{id}/publish
+    verbs = {
+        ("get", False): "list", ("post", False): "create", ("get", True): "retrieve",
+        ("put", True): "update", ("patch", True): "update", ("delete", True): "delete",
+    }  # fmt: skip
+    return verbs.get(
+        (method, on_item), snake_case(f"{method} {segments[-1] if segments else ''}")
+    )
+
+
+def _path_expression(path: str, parameters: list[Parameter]) -> str:
+    """An f-string building the path: `f"/projects/{_path_param(project_id)}"`."""
+    by_wire = {p.wire_name: p.name for p in parameters if p.location == "path"}
+    pieces = re.split(r"({[^}]+})", path)
+    out = []
+    for piece in pieces:
+        if piece.startswith("{") and piece.endswith("}") and piece[1:-1] in by_wire:
+            out.append("{_path_param(" + by_wire[piece[1:-1]] + ")}")
+        else:
+            out.append(piece.replace("{", "{{").replace("}", "}}"))
+    literal = repr("".join(out))
+    return "f" + literal if by_wire else literal
+
+
+def _choose_media_type(content: dict[str, Any]) -> tuple[str, Any]:
+    def rank(media_type: str) -> int:
+        if _is_json(media_type):
+            return 0
+        return {"multipart/form-data": 1, "application/x-www-form-urlencoded": 2}.get(
+            media_type, 3
+        )
+
+    media_type = min(content, key=rank)
+    return media_type, content[media_type]
+
+
+def _body_kind(media_type: str) -> Any:
+    if _is_json(media_type):
+        return "json"
+    if media_type == "multipart/form-data":
+        return "multipart"
+    if media_type == "application/x-www-form-urlencoded":
+        return "form"
+    return "binary"
+
+
+def _is_json(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json") or base == "*/*"
+
+
+def _is_binary(schema: Any, operations: _OperationBuilder) -> bool:
+    schema = operations._deref(schema)
+    if not isinstance(schema, dict):
+        return False
+    if (
+        schema.get("format") == "binary"
+        or schema.get("contentMediaType")
+        or schema.get("contentEncoding") == "binary"
+    ):
+        return True
+    return schema.get("type") == "array" and _is_binary(schema.get("items"), operations)
+
+
+def _marker(schema: Any, key: str, operations: _OperationBuilder) -> Any:
+    """An `x-` marker on a schema or inherited through its `allOf` parts."""
+    schema = operations._deref(schema)
+    if not isinstance(schema, dict):
+        return None
+    if key in schema:
+        return schema[key]
+    for part in schema.get("allOf") or ():
+        found = _marker(part, key, operations)
+        if found is not None:
+            return found
+    return None
+
+
+def _strip_optional(annotation: str) -> str:
+    return (
+        annotation[: -len(" | None")] if annotation.endswith(" | None") else annotation
+    )
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _qualify_builtins(operation: Operation, shadowed: tuple[str, ...]) -> Operation:
+    """Spell shadowed builtins `builtins.list` in annotations inside the resource class."""
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(shadowed) + r")(?=\[|\b)")
+
+    def qualify(annotation: str) -> str:
+        return pattern.sub(r"builtins.\1", annotation)
+
+    parameters = tuple(
+        replace(p, annotation=qualify(p.annotation)) for p in operation.parameters
+    )
+    body = operation.body_parameter
+    if body is not None:
+        body = replace(body, annotation=qualify(body.annotation))
+    response = replace(
+        operation.response,
+        return_annotation=qualify(operation.response.return_annotation),
+    )
+    return replace(
+        operation, parameters=parameters, body_parameter=body, response=response
+    )
+
+
+_IDENTIFIER = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(\.)?")
+_STDLIB_IMPORTS = {
+    "datetime": "import datetime",
+    "uuid": "import uuid",
+    "builtins": "import builtins",
+    "Any": "from typing import Any",
+    "Literal": "from typing import Literal",
+}
+
+
+def _with_imports(resource: Resource, module_of: dict[str, str]) -> Resource:
+    """The imports a resource module needs: every name its annotations mention."""
+    annotations = []
+    for operation in resource.operations:
+        annotations += [p.annotation for p in operation.parameters]
+        annotations += [
+            operation.response.body_annotation,
+            operation.response.return_annotation,
+        ]
+        if operation.body_parameter is not None:
+            annotations.append(operation.body_parameter.annotation)
+    names = {m.group(1) for a in annotations for m in _IDENTIFIER.finditer(a)}
+
+    lines = {_STDLIB_IMPORTS[name] for name in names if name in _STDLIB_IMPORTS}
+    by_module: dict[str, list[str]] = {}
+    for name in names & module_of.keys():
+        by_module.setdefault(module_of[name], []).append(name)
+    lines |= {
+        f"from ..models.{m} import {', '.join(sorted(n))}" for m, n in by_module.items()
+    }
+    return replace(resource, imports=tuple(sorted(lines)))

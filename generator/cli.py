@@ -1,0 +1,165 @@
+"""The command line: `python -m generator generate|validate ...`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .config import DEFAULT_CONFIG_NAME, load_config
+from .errors import Diagnostics, GeneratorError, SpecError, format_warnings
+from .pipeline import generate, load_and_validate
+
+logger = logging.getLogger("generator")
+
+DESCRIPTION = """\
+Generate a typed Python client package from an OpenAPI 3.0 or 3.1 document.
+
+Every generated file starts with a line saying it is generated; the output directory
+is written only when the whole package has been computed, and only files that changed
+are rewritten.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 failed or would change)."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    try:
+        return int(args.run(args))
+    except SpecError as error:
+        print(error, file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 1
+    except GeneratorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; the output directory is as it was.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    gen = commands.add_parser(
+        "generate",
+        help="generate the client package from a document",
+        description="Generate the client package for SPEC into OUTPUT_DIR.",
+    )
+    gen.add_argument(
+        "spec", type=Path, metavar="SPEC", help="the root file of the document"
+    )
+    gen.add_argument(
+        "output", type=Path, metavar="OUTPUT_DIR", help="where the package goes"
+    )
+    gen.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help=f"the generator config (default: {DEFAULT_CONFIG_NAME} beside SPEC, if any)",
+    )
+    gen.add_argument(
+        "--package-name",
+        metavar="NAME",
+        help="the import name; also names the distribution and the client class "
+        "when the config does not",
+    )
+    gen.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; list the files that would change and exit 1 if any would",
+    )
+    _add_common(gen)
+    gen.set_defaults(run=_generate)
+
+    val = commands.add_parser(
+        "validate",
+        help="check a document without generating anything",
+        description="Validate SPEC: load every file, resolve references, run the validator.",
+    )
+    val.add_argument(
+        "spec", type=Path, metavar="SPEC", help="the root file of the document"
+    )
+    _add_common(val)
+    val.set_defaults(run=_validate)
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="report validation errors that cannot change the generated code (unknown "
+        "keywords, repeated `required` entries) as warnings instead of failing",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="print only errors and warnings"
+    )
+
+
+class _Progress:
+    """Prints each stage as it ends, when the run is long enough for it to help."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.started = time.perf_counter()
+
+    def __call__(self, stage: str, seconds: float) -> None:
+        if not self.quiet and (seconds > 0.5 or sys.stderr.isatty()):
+            print(f"{stage}: {seconds:.2f} s", file=sys.stderr)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    config = load_config(args.spec, args.config, args.package_name)
+    progress = _Progress(args.quiet)
+    result = generate(
+        args.spec,
+        args.output,
+        config,
+        lenient=args.lenient,
+        check=args.check,
+        progress=progress,
+    )
+    if result.warnings:
+        print(format_warnings(result.warnings), file=sys.stderr)
+
+    if args.check:
+        if result.changes:
+            print(
+                f"{len(result.changes)} file(s) in {args.output} would change:",
+                file=sys.stderr,
+            )
+            for change in result.changes:
+                print(f"  {change.action}: {change.path}", file=sys.stderr)
+            return 1
+        if not args.quiet:
+            print(f"{args.output} is up to date.", file=sys.stderr)
+        return 0
+
+    if not args.quiet:
+        elapsed = time.perf_counter() - progress.started
+        print(
+            f"Generated {len(result.files)} files into {args.output} in {elapsed:.2f} s; "
+            f"{len(result.changes)} changed.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    diagnostics = Diagnostics()
+    load_and_validate(args.spec, diagnostics, lenient=args.lenient)
+    if diagnostics.warnings:
+        print(format_warnings(diagnostics.warnings), file=sys.stderr)
+    if not args.quiet:
+        print(f"{args.spec} is a valid OpenAPI document.", file=sys.stderr)
+    return 0

@@ -1,0 +1,108 @@
+"""The generator config: the few names a document cannot say for itself.
+
+A config is a small YAML file (by default `generator.yaml` beside the document):
+
+```yaml
+package: codefluss        # the import name
+distribution: codefluss   # the name on PyPI; default: the package name with dashes
+client: Codefluss         # the client class; default: the package name in PascalCase
+env_prefix: CODEFLUSS     # CODEFLUSS_API_KEY, CODEFLUSS_BASE_URL, CODEFLUSS_LOG
+version: 1.0.0            # the package version; default: the document's info.version
+```
+
+`--package-name` on the command line sets `package`; every name the config leaves out
+is derived from it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+from .names import pascal_case
+
+_PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
+_KEYS = frozenset({"package", "distribution", "client", "env_prefix", "version"})
+DEFAULT_CONFIG_NAME = "generator.yaml"
+
+
+@dataclass(frozen=True)
+class Config:
+    package: str
+    distribution: str
+    client: str
+    env_prefix: str
+    version: str | None = None
+
+
+def load_config(
+    spec: Path, config_file: Path | None = None, package_name: str | None = None
+) -> Config:
+    """The config for `spec`: the named file, else `generator.yaml` beside the spec."""
+    path = config_file or spec.parent / DEFAULT_CONFIG_NAME
+    values: dict[str, Any] = {}
+    if config_file is not None or path.exists():
+        values = _read(path)
+    if package_name is not None:
+        values["package"] = package_name
+    return _complete(values, path)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as error:
+        raise ConfigError(
+            f"The config file {str(path)!r} cannot be read: {error}."
+        ) from None
+    except yaml.YAMLError as error:
+        raise ConfigError(
+            f"The config file {str(path)!r} is not valid YAML: {error}"
+        ) from None
+    if not isinstance(values, dict):
+        raise ConfigError(
+            f"The config file {str(path)!r} must hold a mapping of names."
+        )
+    unknown = sorted(set(values) - _KEYS)
+    if unknown:
+        raise ConfigError(
+            f"The config file {str(path)!r} has unknown keys {unknown}; "
+            f"the known ones are {sorted(_KEYS)}."
+        )
+    return values
+
+
+def _complete(values: dict[str, Any], path: Path) -> Config:
+    package = values.get("package")
+    if package is None:
+        raise ConfigError(
+            f"No package name: give --package-name NAME, or `package: NAME` in {str(path)!r}."
+        )
+    if not isinstance(package, str) or not _PACKAGE.match(package):
+        raise ConfigError(
+            f"The package name {package!r} is not a valid import name; use lowercase "
+            "letters, digits and underscores, starting with a letter."
+        )
+    for key in ("distribution", "client", "env_prefix", "version"):
+        if key in values and not isinstance(values[key], str):
+            raise ConfigError(
+                f"`{key}` in {str(path)!r} must be a string, not {values[key]!r}."
+            )
+
+    client = values.get("client") or pascal_case(package)
+    if not client.isidentifier():
+        raise ConfigError(
+            f"The client class name {client!r} is not a Python identifier."
+        )
+    return Config(
+        package=package,
+        distribution=values.get("distribution") or package.replace("_", "-"),
+        client=client,
+        env_prefix=values.get("env_prefix") or package.upper(),
+        version=values.get("version"),
+    )

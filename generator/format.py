@@ -1,0 +1,109 @@
+"""Format rendered Python with black, in-process, skipping work already done.
+
+black is the slow stage on large documents. Three things keep it fast: the templates
+emit code close to black's style, a formatted result is cached on disk under the hash of
+the rendered text (so a regeneration formats only files whose text changed), and
+uncached files are formatted in parallel processes when there are enough of them to
+pay for starting the processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import black
+
+from .errors import GeneratorError
+from .render import RenderedFile
+
+MODE = black.Mode(line_length=88, target_versions={black.TargetVersion.PY311})
+# Below this many uncached files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 48
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "openapi-python-generator" / "black"
+
+
+def format_files(
+    files: Iterable[RenderedFile],
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+) -> dict[str, str]:
+    """Path -> final text of every file; Python files are formatted by black."""
+    cache = _Cache(cache_dir)
+    result: dict[str, str] = {}
+    todo: list[RenderedFile] = []
+    for file in files:
+        if not file.is_python:
+            result[file.path] = file.text
+        elif (cached := cache.get(file.text)) is not None:
+            result[file.path] = cached
+        else:
+            todo.append(file)
+
+    workers = min(
+        jobs or os.cpu_count() or 1, len(todo) // (PARALLEL_THRESHOLD // 2) or 1
+    )
+    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, len(todo) // (workers * 4))
+            formatted = list(pool.map(_format_one, todo, chunksize=chunk))
+    else:
+        formatted = [_format_one(file) for file in todo]
+
+    for file, text in zip(todo, formatted, strict=True):
+        result[file.path] = text
+        cache.put(file.text, text)
+    return result
+
+
+def _format_one(file: RenderedFile) -> str:
+    try:
+        return black.format_str(file.text, mode=MODE)
+    except black.InvalidInput as error:
+        raise GeneratorError(
+            f"The generator produced a file that is not valid Python, {file.path}: "
+            f"{error}. This is a bug in the generator or its templates; please report "
+            "it with the document that caused it."
+        ) from None
+
+
+class _Cache:
+    """Formatted texts on disk, keyed by black's version and the rendered text."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.salt = f"{black.__version__}|{MODE!r}".encode()
+
+    def _path(self, text: str) -> Path | None:
+        if self.directory is None:
+            return None
+        digest = hashlib.sha256(self.salt + text.encode()).hexdigest()
+        return self.directory / digest[:2] / digest[2:]
+
+    def get(self, text: str) -> str | None:
+        path = self._path(text)
+        if path is None:
+            return None
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    def put(self, text: str, formatted: str) -> None:
+        path = self._path(text)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(formatted, encoding="utf-8")
+            temporary.replace(path)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next run slower
