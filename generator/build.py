@@ -64,7 +64,9 @@ def build_package(bundle: Bundle, config: Config, diagnostics: Diagnostics) -> P
     data = bundle.data
     schemas = SchemaBuilder(bundle, diagnostics)
     conventions = _conventions(bundle, schemas)
-    operations = _OperationBuilder(bundle, schemas, diagnostics, conventions)
+    operations = _OperationBuilder(
+        bundle, schemas, diagnostics, conventions, config.client
+    )
     resources = operations.resources()
 
     modules = schemas.modules()
@@ -180,11 +182,22 @@ class _OperationBuilder:
         schemas: SchemaBuilder,
         diagnostics: Diagnostics,
         conventions: Conventions,
+        client_class: str,
     ) -> None:
         self.bundle = bundle
         self.schemas = schemas
         self.diagnostics = diagnostics
         self.conventions = conventions
+        # Names the client module defines; a resource class must not shadow them.
+        self.taken_class_names = {
+            client_class,
+            f"Async{client_class}",
+            "Environment",
+            "APIConventions",
+            "AsyncAPIClient",
+            "SyncAPIClient",
+            "Timeout",
+        }
 
     def resources(self) -> tuple[Resource, ...]:
         grouped: dict[str, list[tuple[str, str, dict[str, Any], Pointer]]] = {}
@@ -206,6 +219,7 @@ class _OperationBuilder:
             if isinstance(t, dict)
         }
         resource_names = UniqueNames(CLIENT_ATTRIBUTES)
+        class_names = UniqueNames(self.taken_class_names)
         resources = []
         for label in sorted(grouped, key=lambda g: list(grouped).index(g)):
             name = resource_names.claim(snake_case(label, prefix="resource"))
@@ -214,9 +228,12 @@ class _OperationBuilder:
             shadowed = tuple(sorted({op.name for op in operations} & set(_SHADOWABLE)))
             if shadowed:
                 operations = [_qualify_builtins(op, shadowed) for op in operations]
+            class_name = pascal_case(label, prefix="Resource")
+            if class_name in self.taken_class_names:
+                class_name += "Resource"  # "Notes" beside a client named Notes
+            class_name = class_names.claim(class_name, separator="")
             resources.append(
-                Resource(name, pascal_case(label, prefix="Resource"), description,
-                         tuple(operations), (), shadowed)  # fmt: skip
+                Resource(name, class_name, description, tuple(operations), (), shadowed)
             )
         return tuple(resources)
 
@@ -279,12 +296,6 @@ class _OperationBuilder:
             and str(p.get("name", "")).lower() == idempotency.lower()
             for p in self._raw_parameters(path_item, operation)
         )
-        if operation.get("deprecated"):
-            self.diagnostics.warn(
-                "The operation is deprecated; its method warns when called.",
-                self.bundle.location(pointer),
-                f"{method.upper()} {path}",
-            )
         return Operation(
             name=name,
             operation_id=str(operation.get("operationId") or ""),
@@ -366,9 +377,7 @@ class _OperationBuilder:
     ) -> Parameter:
         base = snake_case(wire_name, prefix="param")
         name = names.claim(base if base not in names else f"{base}_{location}")
-        annotation = (
-            py_type.annotation if required else f"{py_type.annotation} | NotGiven"
-        )
+        annotation = py_type.annotation if required else _optional(py_type.annotation)
         schema = spec.get("schema") if isinstance(spec.get("schema"), dict) else spec
         explode = spec.get("explode", spec.get("style", "form") == "form")
         return Parameter(
@@ -411,9 +420,7 @@ class _OperationBuilder:
             )  # fmt: skip
             name = names.claim("body")
             annotation = (
-                py_type.annotation
-                if required_body
-                else f"{py_type.annotation} | NotGiven"
+                py_type.annotation if required_body else _optional(py_type.annotation)
             )
             return (
                 kind,
@@ -700,6 +707,13 @@ def _marker(schema: Any, key: str, operations: _OperationBuilder) -> Any:
     return None
 
 
+def _optional(annotation: str) -> str:
+    """`T | NotGiven`, with `None` kept last: `str | NotGiven | None`."""
+    if annotation.endswith(" | None"):
+        return f"{_strip_optional(annotation)} | NotGiven | None"
+    return f"{annotation} | NotGiven"
+
+
 def _strip_optional(annotation: str) -> str:
     return (
         annotation[: -len(" | None")] if annotation.endswith(" | None") else annotation
@@ -723,10 +737,11 @@ def _qualify_builtins(operation: Operation, shadowed: tuple[str, ...]) -> Operat
     body = operation.body_parameter
     if body is not None:
         body = replace(body, annotation=qualify(body.annotation))
-    response = replace(
-        operation.response,
-        return_annotation=qualify(operation.response.return_annotation),
-    )
+    response = operation.response
+    if response.pagination is None:  # a page's annotation is printed outside the class
+        response = replace(
+            response, return_annotation=qualify(response.return_annotation)
+        )
     return replace(
         operation, parameters=parameters, body_parameter=body, response=response
     )
@@ -747,10 +762,11 @@ def _with_imports(resource: Resource, module_of: dict[str, str]) -> Resource:
     annotations = []
     for operation in resource.operations:
         annotations += [p.annotation for p in operation.parameters]
-        annotations += [
-            operation.response.body_annotation,
-            operation.response.return_annotation,
-        ]
+        annotations.append(operation.response.body_annotation)
+        if operation.response.pagination is None:
+            annotations.append(operation.response.return_annotation)
+        else:
+            annotations.append(operation.response.pagination.item_annotation)
         if operation.body_parameter is not None:
             annotations.append(operation.body_parameter.annotation)
     names = {m.group(1) for a in annotations for m in _IDENTIFIER.finditer(a)}

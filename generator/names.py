@@ -139,12 +139,14 @@ def _clean_text(text: str) -> str:
 
 
 def escape_docstring(text: str) -> str:
-    """Text that cannot end a triple-quoted docstring or form an escape sequence in it."""
-    text = _clean_text(text).strip()
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if text.endswith('"'):
-        text = text[:-1] + '\\"'
-    return text
+    """Text that cannot end a triple-quoted docstring or form an escape sequence in it.
+
+    Backslashes are doubled; a double quote is escaped when another one follows it or
+    when it ends the text, so no run of three unescaped quotes can form and the closing
+    quotes cannot be taken early.
+    """
+    text = _clean_text(text).strip().replace("\\", "\\\\")
+    return re.sub(r'"(?="|$)', r'\\"', text)
 
 
 def docstring(text: str, *, indent: int = 0, width: int = 88) -> str:

@@ -216,7 +216,9 @@ def _resource_imports(resource: Resource) -> list[str]:
         "from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout",
     ]
     if "builtins." in annotations or any(
-        "builtins." in op.response.return_annotation for op in operations
+        "builtins." in op.response.return_annotation
+        for op in operations
+        if op.response.pagination is None
     ):
         lines.append("import builtins")
     if any(

@@ -304,7 +304,10 @@ class SchemaBuilder:
         for wire_name, (prop_schema, prop_pointer) in properties.items():
             if isinstance(prop_schema, dict) and prop_schema.get("writeOnly"):
                 continue  # sent, never received: not part of the response model
-            prop_name = names.claim(snake_case(wire_name, prefix="field"))
+            prop_name = snake_case(wire_name, prefix="field")
+            if prop_name in RESERVED_PROPERTY_NAMES:
+                prop_name += "_"  # like a keyword: `to_dict` -> `to_dict_`
+            prop_name = names.claim(prop_name)
             hint = name + pascal_case(wire_name, prefix="Field")
             prop_type = self.type_of(prop_schema, prop_pointer, hint, owner)
             pending.imports |= prop_type.imports
