@@ -29,7 +29,7 @@ from .model import (
     Resource,
     Response,
 )
-from .names import UniqueNames, pascal_case, snake_case
+from .names import UniqueNames, pascal_case, python_literal, snake_case
 from .schemas import ANY, PyType, SchemaBuilder, merged_properties
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -312,6 +312,26 @@ class _OperationBuilder:
             deprecated=bool(operation.get("deprecated")),
             idempotency_key=takes_key,
             spec_constant=constants.claim(f"_{name.upper()}_RESPONSE"),
+            example_arguments=self._example_arguments(operation, body_parameters),
+        )
+
+    def _example_arguments(
+        self, operation: dict[str, Any], body_parameters: list[Parameter]
+    ) -> tuple[tuple[str, str], ...]:
+        """Keyword arguments from the first request example, for docs and READMEs."""
+        body = self._deref(operation.get("requestBody"))
+        content = body.get("content") if isinstance(body, dict) else None
+        if not isinstance(content, dict) or not content:
+            return ()
+        _, media = _choose_media_type(content)
+        example = _first_example(media, self)
+        if not isinstance(example, dict):
+            return ()
+        by_wire = {p.wire_name: p for p in body_parameters if p.location != "file"}
+        return tuple(
+            (by_wire[key].name, python_literal(value))
+            for key, value in example.items()
+            if key in by_wire
         )
 
     # ---------------------------------------------------------------- parameters
@@ -440,6 +460,13 @@ class _OperationBuilder:
                 PyType("FileTypes", "bytes") if location == "file"
                 else self.schemas.type_of(prop_schema, prop_pointer, hint + pascal_case(wire_name))
             )  # fmt: skip
+            if py_type.category == "object" and py_type.definitions:
+                # A nested object: its model, or a dict sent as it is (API names).
+                py_type = replace(
+                    py_type,
+                    annotation=f"{py_type.annotation} | dict[str, Any]",
+                    imports=py_type.imports | {"from typing import Any"},
+                )
             is_required = required_body and wire_name in required
             built.append(
                 self._parameter(
@@ -589,6 +616,19 @@ def _exception(status: str) -> str:
     if status in _EXCEPTIONS:
         return _EXCEPTIONS[status]
     return "InternalServerError" if status.startswith("5") else "APIStatusError"
+
+
+def _first_example(media: Any, operations: _OperationBuilder) -> Any:
+    """The value of a media type's `example`, or of the first of its `examples`."""
+    if not isinstance(media, dict):
+        return None
+    if "example" in media:
+        return media["example"]
+    examples = media.get("examples")
+    if isinstance(examples, dict) and examples:
+        first = operations._deref(next(iter(examples.values())))
+        return first.get("value") if isinstance(first, dict) else None
+    return None
 
 
 def _resource_label(operation: dict[str, Any], path: str) -> str:

@@ -151,7 +151,9 @@ class Operation:
     errors: tuple[ErrorResponse, ...]
     deprecated: bool = False
     idempotency_key: bool = False  # the method takes `idempotency_key=`
-    spec_constant: str = ""  # the module-level ResponseSpec name, e.g. "_LIST_SPEC"
+    spec_constant: str = ""  # the module-level ResponseSpec name, e.g. "_LIST_RESPONSE"
+    # Keyword arguments (name, Python literal) from the first request example.
+    example_arguments: tuple[tuple[str, str], ...] = ()
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:

@@ -167,18 +167,28 @@ def docstring(text: str, *, indent: int = 0, width: int = 88) -> str:
         if verbatim:
             paragraphs.append("\n".join(line.rstrip() for line in lines))
         else:
-            paragraphs.append(textwrap.fill(" ".join(lines), available))
+            paragraphs.append(_fill(" ".join(lines), available))
     return "\n\n".join(paragraphs)
+
+
+_CODE_SPAN = re.compile(r"`[^`]+`")
+_NBSP = "\x00"  # stands for a space inside `code` while wrapping; never in the output
+
+
+def _fill(text: str, width: int, **options: str) -> str:
+    """textwrap.fill that never breaks a line inside a `code span`."""
+    protected = _CODE_SPAN.sub(lambda m: m.group(0).replace(" ", _NBSP), text)
+    wrapped = textwrap.fill(protected, width, break_on_hyphens=False, **options)
+    return wrapped.replace(_NBSP, " ")
 
 
 def hanging(label: str, text: str, *, indent: int, width: int = 88) -> str:
     """`label: text` wrapped with the continuation lines indented four more columns."""
-    return textwrap.fill(
+    return _fill(
         " ".join(escape_docstring(text).split()),
         max(width - indent, 40),
         initial_indent=f"{label}: ",
         subsequent_indent="    ",
-        break_on_hyphens=False,
     )
 
 

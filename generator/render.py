@@ -65,7 +65,10 @@ def render_package(package: Package, templates: Path = TEMPLATES) -> list[Render
     files = [
         _render(env, "pyproject.toml.jinja", "pyproject.toml", base),
         _render(
-            env, "README.md.jinja", "README.md", {**base, "header": _MARKDOWN_HEADER}
+            env,
+            "README.md.jinja",
+            "README.md",
+            {**base, "header": _MARKDOWN_HEADER, "readme": readme_examples(package)},
         ),
         _render(env, "package_init.py.jinja", f"{root}/__init__.py", base),
         _render(env, "client.py.jinja", f"{root}/_client.py", base),
@@ -193,6 +196,76 @@ def _first_sentence(text: str) -> str:
 
 def _one_paragraph(text: str) -> str:
     return " ".join(text.split())
+
+
+# ------------------------------------------------------------------------ readme
+
+
+@dataclass(frozen=True)
+class ReadmeExamples:
+    """Calls the README shows, chosen from the model so that they run as written."""
+
+    setup: tuple[str, ...]  # lines creating one object per resource, parents first
+    resource: str  # the resource the list, error and raw examples use ("" if none)
+    variable: str  # the variable holding an object of that resource
+    path_arguments: str  # its path arguments, e.g. "project.id, page.id"
+    create_arguments: str  # the arguments of its `create` call
+    parent_arguments: str  # path arguments of its `list`, e.g. "project.id, "
+    async_setup: tuple[str, ...]  # the setup lines before it, awaited
+
+
+def readme_examples(package: Package) -> ReadmeExamples:
+    """Pick README calls: create an object of each resource, parents before children.
+
+    A path parameter `<name>_id` is filled with `<name>.id` when an object of a resource
+    named `<name>s` was created earlier; resources whose `create` cannot be filled that
+    way are left out of the examples.
+    """
+    created: dict[str, str] = {}  # singular -> variable
+    setup: list[str] = []
+    chosen: tuple[Resource, str, str, str] | None = None
+    before: list[str] = []
+    by_depth = sorted(
+        package.resources,
+        key=lambda r: min((len(o.path_parameters) for o in r.operations), default=0),
+    )
+    for resource in by_depth:
+        create = next((o for o in resource.operations if o.name == "create"), None)
+        if create is None:
+            continue
+        arguments = _path_arguments(create, created)
+        if arguments is None:
+            continue
+        singular = resource.name.removesuffix("s") or resource.name
+        required = {p.name for p in create.parameters if p.required}
+        # Only the required arguments: optional ones in an example often refer to
+        # other objects (a parent id, a position) that would not exist where it runs.
+        keywords = ", ".join(f"{k}={v}" for k, v in create.example_arguments if k in required)
+        call = ", ".join(a for a in (arguments, keywords) if a)
+        setup.append(f"{singular} = client.{resource.name}.create({call})")
+        created[singular] = singular
+        if chosen is None and any(o.response.pagination for o in resource.operations):
+            chosen = (resource, singular, arguments, keywords)
+            before = [line.replace(" = client.", " = await client.") for line in setup[:-1]]
+
+    if chosen is None:
+        return ReadmeExamples(tuple(setup), "", "", "", "", "", ())
+    resource, variable, arguments, keywords = chosen
+    item_path = f"{arguments}, {variable}.id" if arguments else f"{variable}.id"
+    parent = f"{arguments}, " if arguments else ""
+    return ReadmeExamples(
+        tuple(setup), resource.name, variable, item_path, keywords, parent, tuple(before)
+    )
+
+
+def _path_arguments(operation: Operation, created: dict[str, str]) -> str | None:
+    values = []
+    for parameter in operation.path_parameters:
+        owner = parameter.name.removesuffix("_id")
+        if owner not in created:
+            return None
+        values.append(f"{created[owner]}.id")
+    return ", ".join(values)
 
 
 # ----------------------------------------------------------------------- imports
