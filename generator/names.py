@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import math
 import re
 import textwrap
 import unicodedata
@@ -22,7 +23,7 @@ BUILTINS = frozenset(dir(builtins))
 
 _WORD_BOUNDARY = re.compile(
     r"""
-    [A-Z]+(?=[A-Z][a-z0-9])   # an acronym before a capitalised word: "HTTPServer" -> HTTP
+    [A-Z]+(?=[A-Z][a-z])      # an acronym before a capitalised word: "HTTPServer" -> HTTP
     | [A-Z]?[a-z]+[0-9]*      # a word, maybe capitalised, with trailing digits
     | [A-Z]+[0-9]*            # an acronym or a lone capital
     | [0-9]+[a-z]*            # digits, with the lowercase letters after them: "2fa"
@@ -118,6 +119,8 @@ def python_literal(value: object) -> str:
     """A Python literal for a JSON value (defaults, enum values, constants)."""
     if isinstance(value, str):
         return string_literal(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({str(value)!r})"  # YAML's `.inf` and `.nan`; `inf` is no literal
     if value is None or isinstance(value, bool | int | float):
         return repr(value)
     if isinstance(value, list):
@@ -178,7 +181,11 @@ _NBSP = "\x00"  # stands for a space inside `code` while wrapping; never in the 
 def _fill(text: str, width: int, **options: str) -> str:
     """textwrap.fill that never breaks a line inside a `code span`."""
     protected = _CODE_SPAN.sub(lambda m: m.group(0).replace(" ", _NBSP), text)
-    wrapped = textwrap.fill(protected, width, break_on_hyphens=False, **options)
+    # A word longer than the line stays whole: a URL must not be cut, and a cut
+    # between a backslash and the character it escapes would change the text.
+    wrapped = textwrap.fill(
+        protected, width, break_on_hyphens=False, break_long_words=False, **options
+    )
     return wrapped.replace(_NBSP, " ")
 
 
