@@ -91,7 +91,10 @@ class _Bundler:
             # Claim the root's own component names first: they keep their names.
             # A root component that is only a reference to another file is that
             # target's home, wherever the target is referenced from.
-            for kind, entries in (data.get("components") or {}).items():
+            root_components = data.get("components")
+            if not isinstance(root_components, dict):
+                root_components = {}  # wrong or empty: the validator says which
+            for kind, entries in root_components.items():
                 if not isinstance(entries, dict):
                     continue
                 for name, entry in entries.items():
@@ -102,10 +105,19 @@ class _Bundler:
                         if target.file != root:
                             self.homes.setdefault((target.file, target.pointer), slot)
             self.result = self._copy(data, root, (), (), False)
-            # Components moved in from other files join the root's own.
-            components = self.result.setdefault("components", {})
+            # Components moved in from other files join the root's own. An empty
+            # `components:` or `schemas:` line reads as null and counts as an empty
+            # map; any other value that is not a map is left for the validator.
+            if self.result.get("components") is None:
+                self.result["components"] = {}
+            components = self.result["components"]
             for kind, entries in self.moved.items():
-                components.setdefault(kind, {}).update(entries)
+                if not isinstance(components, dict):
+                    break
+                if components.get(kind) is None:
+                    components[kind] = {}
+                if isinstance(components[kind], dict):
+                    components[kind].update(entries)
         return Bundle(self.result, self.document, self.origins)
 
     def _copy(

@@ -149,19 +149,31 @@ class Document:
         return target
 
     def line(self, file: Path, pointer: Pointer) -> int | None:
-        """The 1-based line where the value at `pointer` starts, if it can be found."""
+        """The 1-based line where the value at `pointer` is written, if it can be found.
+
+        For a member of a mapping that is the line of its key: a block value starts
+        on the line below, which is not where a reader looks for `responses/200`.
+        """
         node = self._compose(file)
+        if node is None:
+            return None
+        line = node.start_mark.line
         for token in pointer:
             if isinstance(node, yaml.MappingNode):
-                node = next((v for k, v in node.value if k.value == token), None)
+                pair = next(((k, v) for k, v in node.value if k.value == token), None)
+                if pair is None:
+                    return None
+                key, node = pair
+                line = key.start_mark.line
             elif isinstance(node, yaml.SequenceNode) and token.isdigit():
                 index = int(token)
-                node = node.value[index] if index < len(node.value) else None
+                if index >= len(node.value):
+                    return None
+                node = node.value[index]
+                line = node.start_mark.line
             else:
-                node = None
-            if node is None:
                 return None
-        return node.start_mark.line + 1 if node is not None else None
+        return line + 1
 
     def _compose(self, file: Path) -> yaml.Node | None:
         if file not in self._composed:
