@@ -16,6 +16,7 @@ is derived from it.
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,11 @@ def _complete(values: dict[str, Any], path: Path) -> Config:
             f"The package name {package!r} is not a valid import name; use lowercase "
             "letters, digits and underscores, starting with a letter."
         )
+    if keyword.iskeyword(package):
+        raise ConfigError(
+            f"The package name {package!r} is a Python keyword, so `import {package}` "
+            "cannot work; choose another name."
+        )
     for key in ("distribution", "client", "env_prefix", "version"):
         if key in values and not isinstance(values[key], str):
             raise ConfigError(
@@ -95,9 +101,11 @@ def _complete(values: dict[str, Any], path: Path) -> Config:
             )
 
     client = values.get("client") or pascal_case(package)
-    if not client.isidentifier():
+    if not client.isidentifier() or keyword.iskeyword(client):
         raise ConfigError(
-            f"The client class name {client!r} is not a Python identifier."
+            f"The client class name {client!r} cannot name a Python class; use "
+            "letters, digits and underscores, not starting with a digit, and not a "
+            "keyword."
         )
     return Config(
         package=package,

@@ -11,6 +11,7 @@ into the output directory are never touched.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,8 +46,9 @@ def plan(output: Path, files: dict[str, bytes]) -> list[Change]:
 
 
 def apply(output: Path, files: dict[str, bytes], changes: list[Change]) -> None:
-    """Carry out `changes`; on any failure, restore every file touched so far."""
+    """Carry out `changes`; on any failure, put every file and directory back."""
     undo: list[tuple[Path, bytes | None]] = []
+    made: list[Path] = []  # directories this run created, outermost first
     try:
         for change in changes:
             target = output / change.path
@@ -55,22 +57,33 @@ def apply(output: Path, files: dict[str, bytes], changes: list[Change]) -> None:
             if change.action == "delete":
                 target.unlink()
             else:
+                made += [d for d in reversed(target.parents) if not d.exists()]
                 _write_atomically(target, files[change.path])
         _remove_empty_dirs(output, changes)
     except BaseException:
         for target, previous in reversed(undo):
             if previous is None:
-                target.unlink(missing_ok=True)
+                # A create that failed because a directory is in the way left
+                # the directory as it was.
+                if not target.is_dir():
+                    target.unlink(missing_ok=True)
             else:
                 _write_atomically(target, previous)
+        for directory in reversed(made):
+            with contextlib.suppress(OSError):
+                directory.rmdir()
         raise
 
 
 def _write_atomically(target: Path, content: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(content)
-    temporary.replace(target)
+    try:
+        temporary.write_bytes(content)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)  # a half-written file must not stay behind
+        raise
 
 
 def _stale(output: Path, files: dict[str, bytes]) -> list[str]:
