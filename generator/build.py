@@ -15,7 +15,7 @@ from typing import Any
 from .bundle import Bundle
 from .config import Config
 from .errors import Diagnostics
-from .load import Pointer, parse_pointer
+from .load import Pointer, escape_token, parse_pointer
 from .model import (
     Conventions,
     Environment,
@@ -68,6 +68,10 @@ def build_package(bundle: Bundle, config: Config, diagnostics: Diagnostics) -> P
         bundle, schemas, diagnostics, conventions, config.client
     )
     resources = operations.resources()
+    # Every named schema becomes a model, used by an operation or not: a document's
+    # components are part of what it publishes.
+    for name in (data.get("components") or {}).get("schemas") or {}:
+        schemas.reference(f"#/components/schemas/{escape_token(name)}", ())
 
     modules = schemas.modules()
     module_of = {d.name: m.name for m in modules for d in m.definitions}
@@ -665,18 +669,25 @@ def _method_name(
 
 
 def _shape_name(path: str, method: str) -> str:
-    """A name from the path's shape, for operations without a usable operationId."""
+    """A name from the path's shape, for operations without a usable operationId.
+
+    `GET /pets` -> list, `POST /pets` -> create, `GET|PATCH|DELETE /pets/{id}` ->
+    retrieve|update|delete; an action segment after an item keeps its name for `POST`
+    (`POST /projects/{id}/publish` -> publish) and takes the verb otherwise
+    (`PUT /pets/{id}/photo` -> update_photo, `GET /pets/{id}/photo` -> photo).
+    """
     segments = [s for s in path.split("/") if s]
     on_item = bool(segments) and segments[-1].startswith("{")
     if segments and not on_item and len(segments) > 1 and segments[-2].startswith("{"):
-        return snake_case(segments[-1])  # an action: POST /projects/{id}/publish
+        action = snake_case(segments[-1])
+        prefix = {"put": "update", "patch": "update", "delete": "delete"}.get(method)
+        return f"{prefix}_{action}" if prefix else action
     verbs = {
         ("get", False): "list", ("post", False): "create", ("get", True): "retrieve",
         ("put", True): "update", ("patch", True): "update", ("delete", True): "delete",
     }  # fmt: skip
-    return verbs.get(
-        (method, on_item), snake_case(f"{method} {segments[-1] if segments else ''}")
-    )
+    last = segments[-1] if segments else ""
+    return verbs.get((method, on_item), snake_case(f"{method} {last}"))
 
 
 def _path_expression(path: str, parameters: list[Parameter]) -> str:

@@ -37,6 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeneratorError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:
+        # The output directory cannot be read or written (a file stands where a
+        # directory should, no permission, a full disk); the write stage has put
+        # back whatever it had changed.
+        print(f"error: {error}. The output directory is as it was.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Interrupted; the output directory is as it was.", file=sys.stderr)
         return 130

@@ -37,6 +37,9 @@ class ModelClass:
     # For a member of a discriminated union: the tag property and this model's value.
     tag_field: str | None = None
     tag: str | None = None
+    # The Python name of the tag property, readable on instances (msgspec keeps the tag
+    # out of the fields, so the model exposes it as a read-only property).
+    tag_attribute: str | None = None
     deprecated: bool = False
     kind: Literal["model"] = "model"
 

@@ -240,13 +240,17 @@ def readme_examples(package: Package) -> ReadmeExamples:
         required = {p.name for p in create.parameters if p.required}
         # Only the required arguments: optional ones in an example often refer to
         # other objects (a parent id, a position) that would not exist where it runs.
-        keywords = ", ".join(f"{k}={v}" for k, v in create.example_arguments if k in required)
+        keywords = ", ".join(
+            f"{k}={v}" for k, v in create.example_arguments if k in required
+        )
         call = ", ".join(a for a in (arguments, keywords) if a)
         setup.append(f"{singular} = client.{resource.name}.create({call})")
         created[singular] = singular
         if chosen is None and any(o.response.pagination for o in resource.operations):
             chosen = (resource, singular, arguments, keywords)
-            before = [line.replace(" = client.", " = await client.") for line in setup[:-1]]
+            before = [
+                line.replace(" = client.", " = await client.") for line in setup[:-1]
+            ]
 
     if chosen is None:
         return ReadmeExamples(tuple(setup), "", "", "", "", "", ())
@@ -254,7 +258,13 @@ def readme_examples(package: Package) -> ReadmeExamples:
     item_path = f"{arguments}, {variable}.id" if arguments else f"{variable}.id"
     parent = f"{arguments}, " if arguments else ""
     return ReadmeExamples(
-        tuple(setup), resource.name, variable, item_path, keywords, parent, tuple(before)
+        tuple(setup),
+        resource.name,
+        variable,
+        item_path,
+        keywords,
+        parent,
+        tuple(before),
     )
 
 

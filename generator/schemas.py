@@ -507,6 +507,10 @@ class SchemaBuilder:
             and name not in self.untaggable
         ):
             tag_field, tag = self.tags[name]
+            attribute = next(
+                (p.name for p in definition.properties if p.wire_name == tag_field),
+                snake_case(tag_field, prefix="field"),
+            )
             properties = tuple(
                 p for p in definition.properties if p.wire_name != tag_field
             )
@@ -517,6 +521,7 @@ class SchemaBuilder:
                 rename=rename,
                 tag_field=tag_field,
                 tag=tag,
+                tag_attribute=attribute,
             )
         return definition
 
