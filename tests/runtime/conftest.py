@@ -7,9 +7,10 @@ hand-written modules in fixture_pkg/ that stand where generated code goes.
 import importlib
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import jinja2
 import pytest
@@ -98,7 +99,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def client(pkg: ModuleType, server: FaultServer) -> Iterator[object]:
+def client(pkg: ModuleType, server: FaultServer) -> Iterator[Any]:
     """A sync client pointed at the fault server, with short retry waits."""
     made = pkg.Faultpkg(api_key=API_KEY, base_url=server.url, timeout=2.0)
     with made.with_options(retry_backoff=0.01) as fast:
@@ -107,7 +108,7 @@ def client(pkg: ModuleType, server: FaultServer) -> Iterator[object]:
 
 
 @pytest.fixture
-async def async_client(pkg: ModuleType, server: FaultServer) -> object:
+async def async_client(pkg: ModuleType, server: FaultServer) -> AsyncIterator[Any]:
     """An async client pointed at the fault server, with short retry waits."""
     made = pkg.AsyncFaultpkg(api_key=API_KEY, base_url=server.url, timeout=2.0)
     yield made.with_options(retry_backoff=0.01)

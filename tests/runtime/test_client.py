@@ -1,6 +1,7 @@
 """Client construction, settings, per-call options and how requests are built."""
 
 import datetime
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -111,14 +112,24 @@ def test_with_options_copies_and_shares_the_pool(pkg: Any, server: FaultServer) 
     assert original.is_closed
 
 
-def test_with_options_can_change_the_environment_and_key(pkg: Any) -> None:
-    client = pkg.Faultpkg(api_key=API_KEY)
+def test_with_options_can_change_the_environment_and_key(
+    pkg: Any, server: FaultServer
+) -> None:
+    client = pkg.Faultpkg(api_key=API_KEY, base_url=server.url)
+    server.script(then=project_reply())
 
     staging = client.with_options(environment="staging", api_key="sk_other")
+    rekeyed = client.with_options(api_key="sk_other")
+    rekeyed.projects.retrieve("proj_1")
+    client.projects.retrieve("proj_1")
 
     assert staging.base_url == "https://api.staging.faultpkg.invalid/v1"
-    assert staging._headers["authorization"] == "Bearer sk_other"
-    assert client._headers["authorization"] == f"Bearer {API_KEY}"
+    assert rekeyed._http is client._http
+    assert [r.headers["authorization"] for r in server.requests] == [
+        "Bearer sk_other",
+        f"Bearer {API_KEY}",
+    ]
+    client.close()
 
 
 def test_a_given_http_client_is_used_and_left_open(
@@ -323,6 +334,9 @@ def test_status_errors_map_to_their_classes(pkg: Any, server: FaultServer) -> No
         with pytest.raises(error_class) as caught:
             client.projects.retrieve("proj_1")
         assert type(caught.value) is error_class
+        assert str(caught.value) == (
+            f"GET /projects/proj_1 failed with {status} {HTTPStatus(status).phrase}."
+        )
         assert isinstance(caught.value, pkg.APIError)
         assert isinstance(caught.value, pkg.FaultpkgError)
         assert caught.value.status_code == status

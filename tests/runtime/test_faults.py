@@ -5,6 +5,7 @@ import email.utils
 import logging
 import time
 import uuid
+from http import HTTPStatus
 from typing import Any
 
 import pytest
@@ -155,13 +156,18 @@ def test_max_retries_bounds_the_attempts(
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422])
 def test_client_errors_are_not_retried(
-    client: Any, server: FaultServer, status: int
+    pkg: Any, client: Any, server: FaultServer, status: int
 ) -> None:
-    server.script(then=Reply(status, error_body("NOPE", "No")))
+    server.script(then=Reply(status, error_body("REFUSED", "Not this way")))
 
-    with pytest.raises(Exception, match=r"failed with \d{3}"):
+    with pytest.raises(pkg.APIStatusError) as caught:
         client.projects.retrieve("proj_1")
 
+    assert str(caught.value) == (
+        f"GET /projects/proj_1 failed with {status} {HTTPStatus(status).phrase}: "
+        "Not this way (code 'REFUSED')."
+    )
+    assert caught.value.attempts == 1
     assert server.count == 1
 
 

@@ -78,6 +78,7 @@ def test_the_package_is_silent_by_default(
     client.close()
 
 
+# pytest hands fixtures in as positional arguments, hence PLR0917 below.
 @pytest.mark.parametrize(
     "case", [("debug", logging.DEBUG), ("INFO", logging.INFO)], ids=["debug", "info"]
 )
@@ -89,7 +90,6 @@ def test_the_environment_variable_switches_logging_on_once(  # noqa: PLR0917
     monkeypatch: pytest.MonkeyPatch,
     case: tuple[str, int],
 ) -> None:
-    # Fixtures arrive as positional arguments, hence the exemption above.
     setting, level = case
     monkeypatch.setenv("FAULTPKG_LOG", setting)
     server.script(then=project_reply())

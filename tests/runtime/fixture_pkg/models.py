@@ -28,7 +28,9 @@ class ProjectStatus(enum.Enum):
         return member  # type: ignore[return-value]
 
 
-class ProjectSettings(Model, kw_only=True, rename={"custom_domain": "customDomain"}):
+class ProjectSettings(
+    Model, kw_only=True, omit_defaults=True, rename={"custom_domain": "customDomain"}
+):
     """Settings of a project."""
 
     custom_domain: str | None = None
@@ -37,6 +39,7 @@ class ProjectSettings(Model, kw_only=True, rename={"custom_domain": "customDomai
 class Project(
     Model,
     kw_only=True,
+    omit_defaults=True,
     rename={"created_at": "createdAt", "project_id": "projectId"},
 ):
     """A website project."""
@@ -50,7 +53,7 @@ class Project(
     settings: ProjectSettings | None = None
 
 
-class Meta(Model, kw_only=True, rename={"request_id": "requestId"}):
+class Meta(Model, kw_only=True, omit_defaults=True, rename={"request_id": "requestId"}):
     """The envelope's metadata."""
 
     request_id: str
@@ -58,7 +61,10 @@ class Meta(Model, kw_only=True, rename={"request_id": "requestId"}):
 
 
 class Pagination(
-    Model, kw_only=True, rename={"has_more": "hasMore", "next_cursor": "nextCursor"}
+    Model,
+    kw_only=True,
+    omit_defaults=True,
+    rename={"has_more": "hasMore", "next_cursor": "nextCursor"},
 ):
     """Where a list goes on."""
 
@@ -67,7 +73,7 @@ class Pagination(
     total: int | None = None
 
 
-class ProjectResponse(Model, kw_only=True):
+class ProjectResponse(Model, kw_only=True, omit_defaults=True):
     """The envelope around one project."""
 
     success: bool
@@ -75,7 +81,7 @@ class ProjectResponse(Model, kw_only=True):
     meta: Meta
 
 
-class ProjectList(Model, kw_only=True):
+class ProjectList(Model, kw_only=True, omit_defaults=True):
     """The envelope around one page of projects."""
 
     success: bool
@@ -84,14 +90,14 @@ class ProjectList(Model, kw_only=True):
     meta: Meta
 
 
-class Deleted(Model, kw_only=True):
+class Deleted(Model, kw_only=True, omit_defaults=True):
     """What a delete returns."""
 
     id: str
     deleted: bool
 
 
-class DeletedResponse(Model, kw_only=True):
+class DeletedResponse(Model, kw_only=True, omit_defaults=True):
     """The envelope around a delete's result."""
 
     success: bool
