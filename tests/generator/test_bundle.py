@@ -126,6 +126,24 @@ components:
     assert schemas["Listing"]["items"] == product
 
 
+def test_root_component_through_a_chain_of_references(write: WriteFiles) -> None:
+    root = write(
+        {
+            "openapi.yaml": """\
+            openapi: 3.1.0
+            components:
+              schemas:
+                Product: {$ref: 'aliases.yaml#/Alias'}
+            """,
+            "aliases.yaml": "Alias: {$ref: 'catalog.yaml#/Item'}\n",
+            "catalog.yaml": "Item: {type: object}\n",
+        }
+    )
+    assert bundled(root).data["components"]["schemas"] == {
+        "Product": {"type": "object"}
+    }
+
+
 def test_path_items_are_written_in_place(write: WriteFiles) -> None:
     root = write(
         {

@@ -193,6 +193,18 @@ def test_names_that_look_like_keywords_are_followed(write: WriteFiles) -> None:
     }
 
 
+def test_a_property_named_ref_is_not_a_reference(write: WriteFiles) -> None:
+    root = write({"openapi.yaml": """\
+            components:
+              schemas:
+                Odd:
+                  properties:
+                    $ref: 'not-a-file.yaml'
+            """})
+    properties = load_document(root).data["components"]["schemas"]["Odd"]["properties"]
+    assert properties == {"$ref": "not-a-file.yaml"}
+
+
 def test_references_inside_data_are_not_followed(write: WriteFiles) -> None:
     root = write({"openapi.yaml": """\
             components:
