@@ -241,7 +241,7 @@ def load_document(path: Path | str) -> Document:
     nowhere, after looking at all of them.
     """
     root = Path(path).resolve()
-    document = Document(root, {root: _normalise(parse_file(root))})
+    document = Document(root, {root: _normalise(parse_file(root), root)})
     diagnostics = Diagnostics()
     pending = [root]
     while pending:
@@ -273,7 +273,9 @@ def _check_reference(
     target_file = (file.parent / unquote(file_part)).resolve() if file_part else file
     if target_file not in document.files:
         try:
-            document.files[target_file] = _normalise(parse_file(target_file))
+            document.files[target_file] = _normalise(
+                parse_file(target_file), target_file
+            )
         except SpecError as error:
             for diagnostic in error.diagnostics:
                 message = (
@@ -323,19 +325,39 @@ def _references(data: Any) -> Iterator[tuple[Pointer, str]]:
             stack.append(((*pointer, key), item, not named and key in _NAME_MAPS))
 
 
-def _normalise(data: Any) -> Any:
-    """Make mapping keys strings, as in JSON: YAML reads `200:` as the integer 200."""
-    stack = [data]
+def _normalise(data: Any, path: Path) -> Any:
+    """Make mapping keys strings, as in JSON: YAML reads `200:` as the integer 200.
+
+    Raises `SpecError` for a YAML alias used inside its own anchor: the structure
+    would contain itself, which JSON cannot express and no stage could walk to its end.
+    """
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    open_: set[int] = set()  # the containers around the current one
+    done: set[int] = set()  # an anchor used in several places is seen once
     while stack:
-        value = stack.pop()
+        value, leaving = stack.pop()
+        if leaving:
+            open_.discard(id(value))
+            done.add(id(value))
+            continue
+        if id(value) in open_:
+            raise SpecError.single(
+                f"The file {str(path)!r} uses a YAML alias inside its own anchor, so "
+                "a value contains itself; write the repeated part out, or use a $ref."
+            )
+        if id(value) in done:
+            continue
+        open_.add(id(value))
+        stack.append((value, True))
         if isinstance(value, dict):
             if any(not isinstance(key, str) for key in value):
                 items = [(_key_text(k), v) for k, v in value.items()]
                 value.clear()
                 value.update(items)
-            stack.extend(v for v in value.values() if isinstance(v, dict | list))
-        elif isinstance(value, list):
-            stack.extend(v for v in value if isinstance(v, dict | list))
+            children = list(value.values())
+        else:
+            children = value
+        stack.extend((v, False) for v in children if isinstance(v, dict | list))
     return data
 
 

@@ -61,6 +61,41 @@ def test_yaml_is_read_as_json_would_be(write: WriteFiles) -> None:
     assert properties["yes"]["example"] == "2026-01-15T10:00:00Z"
 
 
+def test_shared_yaml_anchor_is_read_once(write: WriteFiles) -> None:
+    root = write({"openapi.yaml": """\
+            responses: &codes
+              200: {description: ok}
+            again: [*codes, *codes]
+            """})
+    data = load_document(root).data
+    assert data["again"] == [{"200": {"description": "ok"}}] * 2
+
+
+def test_yaml_alias_inside_its_own_anchor_is_refused(write: WriteFiles) -> None:
+    # Left alone, every later stage would walk this structure forever.
+    root = write(
+        {
+            "openapi.yaml": "openapi: 3.1.0\n",
+            "loop.yaml": "node: &node\n  children: [*node]\n",
+        }
+    )
+    loop = root.parent / "loop.yaml"
+    with pytest.raises(SpecError) as error:
+        load_document(loop)
+    assert only_error(error) == (
+        f"error: The file {str(loop)!r} uses a YAML alias inside its own anchor, so a "
+        "value contains itself; write the repeated part out, or use a $ref."
+    )
+
+    root.write_text("openapi: 3.1.0\nnode:\n  $ref: 'loop.yaml#/node'\n")
+    with pytest.raises(SpecError) as error:
+        load_document(root)
+    assert only_error(error).startswith(
+        f"{root}:3 at /node/$ref: error: The reference 'loop.yaml#/node' cannot be "
+        f"loaded: The file {str(loop)!r} uses a YAML alias inside its own anchor"
+    )
+
+
 def test_json_root_and_yaml_part(write: WriteFiles) -> None:
     root = write(
         {
