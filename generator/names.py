@@ -191,8 +191,11 @@ def _fill(text: str, width: int, **options: str) -> str:
 
 def hanging(label: str, text: str, *, indent: int, width: int = 88) -> str:
     """`label: text` wrapped with the continuation lines indented four more columns."""
+    text = " ".join(escape_docstring(text).split())
+    if not text:
+        return f"{label}:"  # textwrap would drop the label along with the empty text
     return _fill(
-        " ".join(escape_docstring(text).split()),
+        text,
         max(width - indent, 40),
         initial_indent=f"{label}: ",
         subsequent_indent="    ",

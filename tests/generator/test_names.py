@@ -8,7 +8,7 @@ import keyword
 import re
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.names import (
@@ -269,9 +269,20 @@ def test_escape_docstring_of_any_text_parses_and_keeps_its_words(text: str) -> N
 @settings(max_examples=100, deadline=None)
 @given(st.text(), st.text(alphabet="abcdefghij_", min_size=1, max_size=12))
 def test_hanging_of_any_text_parses_and_keeps_its_words(text: str, label: str) -> None:
-    assume(words(text))
     value = docstring_value(hanging(label, text, indent=8))
     assert value.split() == [f"{label}:", *words(text)]
+
+
+def test_hanging_of_an_empty_text_keeps_the_label() -> None:
+    assert hanging("limit", " \x00 ", indent=8) == "limit:"
+
+
+def test_hanging_wraps_with_an_indent() -> None:
+    text = " ".join(["word"] * 30)
+    lines = hanging("limit", text, indent=48).splitlines()
+    assert lines[0].startswith("limit: word")
+    assert all(line.startswith("    word") for line in lines[1:])
+    assert all(len(line) <= 40 for line in lines)
 
 
 def test_docstring_keeps_a_long_word_whole() -> None:
