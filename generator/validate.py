@@ -160,7 +160,7 @@ def _check_operation_ids(bundle: Bundle, diagnostics: Diagnostics) -> None:
 
 
 def _explain(error: ValidationError) -> tuple[Pointer, str]:
-    """Where and what, in one sentence: the most specific cause of a validation error."""
+    """Where and what, in a sentence: the most specific cause of a validation error."""
     best: Any = error
     while best.context:
         # A failed `oneOf`/`anyOf` explains itself through the branch that got
@@ -173,8 +173,11 @@ def _explain(error: ValidationError) -> tuple[Pointer, str]:
         if len(candidates) > 1 and all(c.validator == "enum" for c in candidates):
             # One branch per allowed value (`in: path`, `in: query`, ...).
             allowed = [value for c in candidates for value in c.validator_value]
-            message = f"{candidates[0].instance!r} is not one of {allowed!r}"
-            return _error_pointer(candidates[0]), message + "."
+            found = candidates[0].instance
+            return (
+                _error_pointer(candidates[0]),
+                f"{found!r} is not one of {allowed!r}.",
+            )
         best = min(candidates, key=lambda cause: len(cause.relative_schema_path))
     message: str = best.message
     if len(message) > 300:
@@ -183,7 +186,7 @@ def _explain(error: ValidationError) -> tuple[Pointer, str]:
 
 
 def _wants_reference(error: ValidationError) -> bool:
-    return error.validator == "required" and error.validator_value == ["$ref"]
+    return bool(error.validator == "required" and error.validator_value == ["$ref"])
 
 
 def _error_pointer(error: ValidationError) -> Pointer:
