@@ -143,11 +143,43 @@ class _Bundler:
             )
             if data_key:
                 copied[key] = item  # data: no references to rewrite inside
+            elif not named and key == "discriminator" and isinstance(item, dict):
+                copied[key] = self._discriminator(
+                    item, file, (*source, key), (*here, key)
+                )
             else:
                 child_named = not named and key in _NAME_MAPS
                 copied[key] = self._copy(
                     item, file, (*source, key), (*here, key), child_named
                 )
+        return copied
+
+    def _discriminator(
+        self, value: dict[str, Any], file: Path, source: Pointer, here: Pointer
+    ) -> dict[str, Any]:
+        """A discriminator, its mapping pointed at the schemas' places in the bundle.
+
+        A mapping value is a schema name or a reference written as a plain string, so
+        it is not rewritten with the `$ref`s; left as written, a value that names
+        another file would match none of the union's members, and the variant would
+        get the wrong tag.
+        """
+        copied: dict[str, Any] = self._copy(value, file, source, here, False)
+        mapping = copied.get("mapping")
+        if not isinstance(mapping, dict):
+            return copied
+        for tag, ref in mapping.items():
+            if not isinstance(ref, str):
+                continue
+            try:
+                self.document.resolve(ref, file)
+            except (LookupError, ValueError):
+                continue  # a schema name, or a file nothing refers to: as written
+            where = ("mapping", tag)
+            rewritten = self._reference(
+                {"$ref": ref}, ref, file, source + where, here + where, kind="schemas"
+            )
+            mapping[tag] = rewritten["$ref"]
         return copied
 
     def _reference(
@@ -157,6 +189,8 @@ class _Bundler:
         file: Path,
         source: Pointer,
         here: Pointer,
+        *,
+        kind: str | None = None,
     ) -> Any:
         target = self.document.resolve(ref, file)
         if target.file == self.document.root:
@@ -170,7 +204,7 @@ class _Bundler:
             self.origins[here] = key
             return self._copy(target.value, target.file, target.pointer, here, False)
         if home is None:
-            kind = _component_kind(here)
+            kind = kind or _component_kind(here)
             if kind is None or _is_component_slot(here):
                 # A path item, or the body of a component slot: write it in place, and
                 # let later references to the same target point at this slot.

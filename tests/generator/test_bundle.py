@@ -214,6 +214,49 @@ def test_other_components_land_in_their_own_kind(write: WriteFiles) -> None:
     assert components["headers"]["RequestId"] == {"schema": {"type": "string"}}
 
 
+def test_discriminator_mapping_follows_the_schemas(write: WriteFiles) -> None:
+    root = write(
+        {
+            "openapi.yaml": """\
+            openapi: 3.1.0
+            components:
+              schemas:
+                Pet:
+                  oneOf:
+                    - $ref: 'pets.yaml#/Cat'
+                    - $ref: 'pets.yaml#/Dog'
+                    - $ref: '#/components/schemas/Fish'
+                  discriminator:
+                    propertyName: kind
+                    mapping:
+                      cat: 'pets.yaml#/Cat'
+                      dog: 'pets.yaml#/Dog'
+                      fish: Fish
+                      bird: '#/components/schemas/Fish'
+                      ghost: 'nowhere.yaml#/Ghost'
+                Fish: {type: object}
+            """,
+            "pets.yaml": "Cat: {type: object}\nDog: {type: object}\n",
+        }
+    )
+    pet = bundled(root).data["components"]["schemas"]["Pet"]
+    assert [variant["$ref"] for variant in pet["oneOf"]] == [
+        "#/components/schemas/Cat",
+        "#/components/schemas/Dog",
+        "#/components/schemas/Fish",
+    ]
+    assert pet["discriminator"] == {
+        "propertyName": "kind",
+        "mapping": {
+            "cat": "#/components/schemas/Cat",
+            "dog": "#/components/schemas/Dog",
+            "fish": "Fish",
+            "bird": "#/components/schemas/Fish",
+            "ghost": "nowhere.yaml#/Ghost",
+        },
+    }
+
+
 def test_whole_file_reference_is_named_after_the_file(write: WriteFiles) -> None:
     root = write(
         {
