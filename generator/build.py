@@ -310,6 +310,7 @@ class _OperationBuilder:
             description=_text(operation.get("description")),
             parameters=(*parameters, *body_parameters),
             body_kind=body_kind,
+            body_media_type=self._body_media_type(operation),
             body_parameter=body_parameter,
             response=response,
             errors=errors,
@@ -317,6 +318,15 @@ class _OperationBuilder:
             idempotency_key=takes_key,
             spec_constant=constants.claim(f"_{name.upper()}_RESPONSE"),
             example_arguments=self._example_arguments(operation, body_parameters),
+        )
+
+    def _body_media_type(self, operation: dict[str, Any]) -> str:
+        body = self._deref(operation.get("requestBody"))
+        content = body.get("content") if isinstance(body, dict) else None
+        return (
+            _choose_media_type(content)[0]
+            if isinstance(content, dict) and content
+            else ""
         )
 
     def _example_arguments(

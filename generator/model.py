@@ -148,6 +148,7 @@ class Operation:
     description: str
     parameters: tuple[Parameter, ...]
     body_kind: Literal["none", "json", "multipart", "form", "binary"]
+    body_media_type: str  # the request body's media type ("" without a body)
     # For a body that is not an object with properties: the single `body` argument.
     body_parameter: Parameter | None
     response: Response

@@ -233,15 +233,15 @@ class Examples:
                         schema = self.deref(resolved.get("schema")) or {}
         pattern = schema.get("pattern") if isinstance(schema, dict) else None
 
+        # The id is the property with the parameter's pattern, else one named like it.
         properties = self.schema_properties(model.name)
-        id_property = next(
-            (p for p in model.properties
-             if pattern and (properties.get(p.wire_name) or {}).get("pattern") == pattern),
-            None,
-        ) or next(
-            (p for p in model.properties if p.wire_name in (parameter, "id")),
-            model.properties[0],
-        )  # fmt: skip
+        patterns = {n: (s or {}).get("pattern") for n, s in properties.items()}
+        by_pattern = [
+            p for p in model.properties if patterns.get(p.wire_name) == pattern
+        ]
+        by_name = [p for p in model.properties if p.wire_name in (parameter, "id")]
+        id_property = (by_pattern if pattern else [])[:1] or by_name[:1]
+        chosen = id_property[0] if id_property else model.properties[0]
         return Kind(
             parameter=parameter,
             pattern=re.compile(pattern) if isinstance(pattern, str) else None,
@@ -249,8 +249,8 @@ class Examples:
             resource=resource,
             create=operation,
             model=model.name,
-            id_attribute=id_property.name,
-            id_wire=id_property.wire_name,
+            id_attribute=chosen.name,
+            id_wire=chosen.wire_name,
         )
 
     def kind_of_parameter(self, path: str, parameter: str) -> Kind | None:
@@ -277,8 +277,8 @@ class Examples:
                 for record in _objects(example):
                     for kind in self.kinds:
                         value = record.get(kind.id_wire)
-                        if kind.matches(value) and value not in world:
-                            world[value] = (kind, record)
+                        if isinstance(value, str) and kind.matches(value):
+                            world.setdefault(value, (kind, record))
         return world
 
 

@@ -286,7 +286,7 @@ class Guide:
             if self.facts.auth == "bearer"
             else "headers: dict[str, str] = {}"
         )
-        path = self.context.samples.literal_path(operation)
+        url = f'f"{{base_url}}{self.context.samples.literal_path(operation)}"'
         items, has_more, cursor = (
             _subscripts(p) for p in (page.items, page.has_more, page.next_cursor)
         )
@@ -296,7 +296,7 @@ class Guide:
             headers,
             "params: dict[str, str] = {}",
             "while True:",
-            f'    response = httpx.get(f"{{base_url}}{path}", params=params, headers=headers)',
+            f"    response = httpx.get({url}, params=params, headers=headers)",
             "    response.raise_for_status()",
             "    body = response.json()",
             f"    for item in body{items}:",

@@ -57,14 +57,15 @@ class Literals:
             return Expression("None") if term == "None" else None
         if term in ("Any", "object"):
             return Expression(python_literal(value))
-        scalar = _scalar(value, term)
-        if scalar is not None:
-            return scalar
-        if term in _PARSERS and isinstance(value, str):
-            module = term.split(".")[0]
-            text = f"{_PARSERS[term]}({string_literal(value)})"
-            return Expression(text, modules=frozenset({module}))
+        found = _scalar(value, term)
+        if found is None:
+            found = self._container(value, term)
+        if found is None:
+            found = self._definition(value, self.definitions.get(term))
+        return found
 
+    def _container(self, value: Any, term: str) -> Expression | None:
+        """A value for `list[X]`, `dict[str, X]` or `Literal[...]`."""
         head, arguments = _generic(term)
         if head == "Literal":
             literal = python_literal(value)
@@ -73,8 +74,12 @@ class Literals:
             return self._sequence(value, arguments[0])
         if head == "dict" and isinstance(value, dict) and len(arguments) == 2:
             return self._mapping(value, arguments[1])
+        return None
 
-        definition = self.definitions.get(term)
+    def _definition(
+        self, value: Any, definition: Definition | None
+    ) -> Expression | None:
+        """A value for a generated enum, model or alias."""
         if isinstance(definition, EnumClass):
             return _member(definition, value)
         if isinstance(definition, ModelClass) and isinstance(value, dict):
@@ -151,18 +156,20 @@ def _split_top(text: str, separator: str) -> Iterator[str]:
 
 
 def _scalar(value: Any, term: str) -> Expression | None:
-    if term == "bool" and isinstance(value, bool):
-        return Expression(repr(value))
-    if isinstance(value, bool):
-        return None
-    if term == "str" and isinstance(value, str):
-        return Expression(string_literal(value))
-    if term == "int" and isinstance(value, int):
-        return Expression(repr(value))
-    if term == "float" and isinstance(value, int | float):
-        return Expression(repr(value))
+    """A value for a builtin scalar type, or a date, time or UUID parsed from text."""
+    fits = {
+        "bool": isinstance(value, bool),
+        "str": isinstance(value, str),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, int | float) and not isinstance(value, bool),
+    }
+    if fits.get(term):
+        return Expression(string_literal(value) if term == "str" else repr(value))
     if term == "bytes" and isinstance(value, str):
         return Expression(repr(value.encode()))
+    if term in _PARSERS and isinstance(value, str):
+        text = f"{_PARSERS[term]}({string_literal(value)})"
+        return Expression(text, modules=frozenset({term.split(".", maxsplit=1)[0]}))
     return None
 
 

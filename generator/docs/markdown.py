@@ -162,11 +162,11 @@ def _parser() -> MarkdownIt:
 
 
 def _fence(
-    renderer: RendererHTML,
+    _renderer: RendererHTML,
     tokens: Sequence[Token],
     index: int,
-    options: OptionsDict,
-    env: EnvType,
+    _options: OptionsDict,
+    _env: EnvType,
 ) -> str:
     token = tokens[index]
     language = token.info.strip().split(" ")[0] if token.info else ""
@@ -177,10 +177,10 @@ def _fence(
 
 
 def _heading(
-    renderer: RendererHTML,
+    _renderer: RendererHTML,
     tokens: Sequence[Token],
     index: int,
-    options: OptionsDict,
+    _options: OptionsDict,
     env: EnvType,
 ) -> str:
     token = tokens[index]
@@ -189,11 +189,11 @@ def _heading(
 
 
 def _image(
-    renderer: RendererHTML,
+    _renderer: RendererHTML,
     tokens: Sequence[Token],
     index: int,
-    options: OptionsDict,
-    env: EnvType,
+    _options: OptionsDict,
+    _env: EnvType,
 ) -> str:
     token = tokens[index]
     source = html.escape(str(token.attrGet("src") or ""), quote=True)
@@ -202,20 +202,20 @@ def _image(
 
 
 def _table_open(
-    renderer: RendererHTML,
-    tokens: Sequence[Token],
-    index: int,
-    options: OptionsDict,
-    env: EnvType,
+    _renderer: RendererHTML,
+    _tokens: Sequence[Token],
+    _index: int,
+    _options: OptionsDict,
+    _env: EnvType,
 ) -> str:
     return '<div class="scroll"><table>\n'
 
 
 def _table_close(
-    renderer: RendererHTML,
-    tokens: Sequence[Token],
-    index: int,
-    options: OptionsDict,
-    env: EnvType,
+    _renderer: RendererHTML,
+    _tokens: Sequence[Token],
+    _index: int,
+    _options: OptionsDict,
+    _env: EnvType,
 ) -> str:
     return "</table></div>\n"

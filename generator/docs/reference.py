@@ -64,7 +64,7 @@ def json_code(value: Any) -> Code | None:
 
 
 def dotted(pointer: str) -> str:
-    """A JSON pointer as a dotted path: `/pagination/nextCursor` -> `pagination.nextCursor`."""
+    """A JSON pointer as a dotted path: `/page/hasMore` -> `page.hasMore`."""
     return ".".join(
         t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]
     )
@@ -82,7 +82,7 @@ class Reference:
         # Operations keep their operationId as their id, so they claim theirs first.
         self.operation_anchors = {
             id(op): anchors.claim(op.operation_id or f"{op.http_method} {op.path}")
-            for r in package.resources
+            for r in context.package.resources
             for op in r.operations
         }
 
@@ -197,9 +197,7 @@ class Reference:
                 fields = (
                     self.schemas.properties(schema, "model")
                     if schema is not None
-                    else tuple(
-                        self._model_field(definition, p) for p in definition.properties
-                    )
+                    else tuple(self._model_field(p) for p in definition.properties)
                 )
             elif isinstance(definition, EnumClass):
                 values = tuple(

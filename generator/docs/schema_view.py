@@ -1,10 +1,12 @@
 """Schemas as the rows a reader sees: name, type, required, constraints, values.
 
-A schema becomes a tree of `Field`s. References to named schemas are expanded in
-place, so a request body shows every property a caller may send, however deep; a
-schema that contains itself is expanded once and then linked to its model. Request
-views leave out read-only properties and response views leave out write-only ones,
-as the client does.
+A schema becomes a tree of `Field`s. In a request body, references to named schemas
+are expanded in place, so that it shows every property a caller may send, however
+deep. A response shows its payload's properties, and links the named models nested
+in them to their own entries, which keeps the page small; so does a model's entry.
+A schema that contains itself is expanded once and then linked. Request views leave
+out read-only properties and response views leave out write-only ones, as the client
+does.
 """
 
 from __future__ import annotations
@@ -43,7 +45,9 @@ class Field:
     values: tuple[str, ...]  # allowed values, as JSON text
     default: str | None  # as JSON text
     children: tuple[Field, ...]
-    recursive: bool = False  # children left out: the schema contains itself
+    # Children left out and linked to the model instead: nested named models of
+    # responses and models, and any schema that contains itself.
+    linked: bool = False
     open: bool = False  # shown unfolded
     argument: str = ""  # for a request body property: the method's keyword argument
 
@@ -81,10 +85,9 @@ class SchemaViews:
         """The rows of an object schema's properties (one row for any other schema)."""
         stack = _stack_of(schema)
         target = self._resolve(schema)
-        if isinstance(target, dict) and _has_properties(target, self.builder):
-            fields = self._object_fields(target, direction, stack)
-        else:
-            fields = (self.field("", schema, direction, required=True, stack=stack),)
+        if not (isinstance(target, dict) and _has_properties(target, self.builder)):
+            return (self.field("", schema, direction, required=True, stack=stack),)
+        fields = self._object_fields(target, direction, stack, open_names)
         return tuple(
             _opened(f) if f.name in open_names and f.children else f for f in fields
         )
@@ -97,18 +100,22 @@ class SchemaViews:
         *,
         required: bool,
         stack: tuple[str, ...] = (),
+        expand: bool = True,
     ) -> Field:
-        """The row for one property (or array item) and the rows nested under it."""
+        """The row for one property (or array item) and the rows nested under it.
+
+        With `expand` False, a named model is linked rather than expanded.
+        """
         siblings = schema if isinstance(schema, dict) else {}
         ref = siblings.get("$ref") if isinstance(siblings.get("$ref"), str) else None
         target = self._resolve(schema) if ref else schema
         target = target if isinstance(target, dict) else {}
         model = self.model_of(ref) if ref else None
-        recursive = ref is not None and ref in stack
+        linked = ref is not None and (ref in stack or (model is not None and not expand))
         inner_stack = (*stack, ref) if ref else stack
 
         nullable, core = _split_null(target)
-        shape = self._shape(core, direction, inner_stack, recursive)
+        shape = self._shape(core, direction, inner_stack, linked=linked, expand=expand)
         description = siblings.get("description") or target.get("description") or ""
         return Field(
             name=name,
@@ -125,8 +132,8 @@ class SchemaViews:
             pattern=_pattern({**core, **_constraint_keys(siblings)}),
             values=_values(core),
             default=_json(core["default"]) if "default" in core else None,
-            children=() if recursive else shape.children,
-            recursive=(recursive and bool(model)) or shape.recursive,
+            children=() if linked else shape.children,
+            linked=(linked and bool(model) and bool(shape.children)) or shape.linked,
         )
 
     # ------------------------------------------------------------------ shapes
@@ -136,45 +143,39 @@ class SchemaViews:
         schema: dict[str, Any],
         direction: Direction,
         stack: tuple[str, ...],
-        recursive: bool,
+        *,
+        linked: bool,
+        expand: bool,
     ) -> _Shape:
         """The type label of a schema and the rows nested under it."""
         if _has_properties(schema, self.builder):
-            children = (
-                () if recursive else self._object_fields(schema, direction, stack)
-            )
-            return _Shape("object", children)
+            children = self._object_fields(schema, direction, stack)
+            return _Shape("object", children, linked=linked)
         for keyword, word in (("oneOf", "one of"), ("anyOf", "any of")):
             variants = schema.get(keyword)
             if isinstance(variants, list):
                 rows = tuple(
-                    self.field("", variant, direction, required=True, stack=stack)
-                    for variant in variants
+                    self.field("", v, direction, required=True, stack=stack, expand=expand)
+                    for v in variants
                 )
                 labels = ", ".join(row.type for row in rows)
-                return _Shape(f"{word}: {labels}", () if recursive else rows)
-        parts = schema.get("allOf")
-        if isinstance(parts, list) and parts:
-            row = self.field("", parts[0], direction, required=True, stack=stack)
-            return _Shape(row.type, row.children, row.model, row.recursive)
+                return _Shape(f"{word}: {labels}", rows)
 
-        if schema.get("type") == "array" or "items" in schema:
-            items = schema.get("items")
-            if not isinstance(items, dict):
-                return _Shape("array")
-            row = self.field("", items, direction, required=True, stack=stack)
-            return _Shape(
-                f"array of {row.type}", row.children, row.model, row.recursive
-            )
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, dict) and extra:
-            row = self.field("", extra, direction, required=True, stack=stack)
-            return _Shape(f"map of {row.type}", row.children, row.model, row.recursive)
-        return _Shape(_scalar_label(schema))
+        # A schema made of one other schema: allOf, array items, map values.
+        inner, template = _inner(schema)
+        if inner is None:
+            return _Shape(_scalar_label(schema))
+        row = self.field("", inner, direction, required=True, stack=stack, expand=expand)
+        return _Shape(template.format(row.type), row.children, row.model, row.linked)
 
     def _object_fields(
-        self, schema: dict[str, Any], direction: Direction, stack: tuple[str, ...]
+        self,
+        schema: dict[str, Any],
+        direction: Direction,
+        stack: tuple[str, ...],
+        expanded: frozenset[str] = frozenset(),
     ) -> tuple[Field, ...]:
+        """The rows of an object's properties; named models in `expanded` unfold."""
         properties, required = merged_properties(schema, self.builder)
         rows = []
         for name, (prop, _pointer) in properties.items():
@@ -217,7 +218,21 @@ class _Shape:
     label: str
     children: tuple[Field, ...] = ()
     model: str | None = None
-    recursive: bool = False
+    linked: bool = False
+
+
+def _inner(schema: dict[str, Any]) -> tuple[Any, str]:
+    """The one schema a schema wraps, and how to name the wrapper from its type."""
+    parts = schema.get("allOf")
+    if isinstance(parts, list) and parts:
+        return parts[0], "{}"
+    items = schema.get("items")
+    if schema.get("type") == "array" or "items" in schema:
+        return (items, "array of {}") if isinstance(items, dict) else (None, "")
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, dict) and extra:
+        return extra, "map of {}"
+    return None, ""
 
 
 def _stack_of(schema: Any) -> tuple[str, ...]:
@@ -275,7 +290,8 @@ def _json_type(value: Any) -> str:
         return "integer"
     if isinstance(value, float):
         return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), "null")
+    names = {str: "string", list: "array", dict: "object"}
+    return next((n for t, n in names.items() if isinstance(value, t)), "null")
 
 
 def _values(schema: dict[str, Any]) -> tuple[str, ...]:

@@ -29,8 +29,8 @@ from ..model import Package
 from ..pipeline import load_and_validate
 from ..render import TEMPLATES
 from . import markdown
-from .examples import Examples
 from .context import Context
+from .examples import Examples
 from .guide import Guide
 from .reference import Anchors, Reference
 from .samples import Samples
@@ -73,7 +73,7 @@ def build_site(
     diagnostics.check()
 
     view = site_view(bundled, package, diagnostics)
-    files = render_site(view, bundled, package, diagnostics)
+    files = render_site(view, bundled)
     changes = write.plan(site_dir, files)
     if not check:
         write.apply(site_dir, files, changes)
@@ -83,17 +83,20 @@ def build_site(
 def site_view(bundle: Bundle, package: Package, diagnostics: Diagnostics) -> SiteView:
     """Everything the page shows, in order."""
     examples = Examples(bundle, package)
-    snippets = Snippets(examples, package, diagnostics)
+    planner = SnippetPlanner(examples, package, diagnostics)
     names = frozenset(d.name for m in package.modules for d in m.definitions)
-    schemas = SchemaViews(
-        bundle, names, lambda text: markdown.render(text, heading_offset=4)
+    context = Context(
+        package=package,
+        examples=examples,
+        planner=planner,
+        samples=Samples(planner, examples, package),
+        schemas=SchemaViews(bundle, names, _field_markdown),
+        facts=_facts(package),
     )
     anchors = Anchors()
-    facts = _facts(package)
-
-    reference = Reference(package, examples, snippets, schemas, anchors)
+    reference = Reference(context, anchors)
     resources = reference.resources()
-    guide = Guide(package, examples, snippets, reference, anchors, facts).sections()
+    guide = Guide(context, reference, anchors).sections()
     models = reference.models()
     info = bundle.data.get("info") or {}
     search = [
@@ -123,9 +126,7 @@ def site_view(bundle: Bundle, package: Package, diagnostics: Diagnostics) -> Sit
     )
 
 
-def render_site(
-    view: SiteView, bundle: Bundle, package: Package, diagnostics: Diagnostics
-) -> dict[str, bytes]:
+def render_site(view: SiteView, bundle: Bundle) -> dict[str, bytes]:
     """The bytes of every file of the site."""
     search = json.dumps(
         [[e.anchor, e.title, e.detail, e.group] for e in view.search],

@@ -341,7 +341,7 @@ class SnippetPlanner:
                     self._ensure(plan, object_id, kind, None)
 
     def _content(self, plan: _Plan) -> None:
-        """Put into the object an action acts on the first thing the examples show in it.
+        """Before an action on an object, put into it the first thing the examples show.
 
         Publishing a project whose examples have pages, say, creates a page first.
         """

@@ -81,19 +81,7 @@ def main() -> None:
         http_client=httpx.Client(transport=httpx.MockTransport(page_handler)),
     )
     response = httpx.Response(200, content=page_body)
-    plan = client._plan(
-        "GET",
-        "/projects",
-        query=None,
-        headers=None,
-        json=None,
-        files=None,
-        data=None,
-        content=None,
-        content_type=None,
-        idempotency_key=None,
-        options=None,
-    )
+    plan = client._plan("GET", "/projects", {"idempotency_key": None})
     page_class = faultpkg.SyncCursorPage[models.Project]
     bare, read = compare(
         lambda: decoder.decode(page_body),
