@@ -42,7 +42,7 @@ def output(tmp_path: Path) -> Path:
             "pkg/gone.py": generated("gone = 1\n"),
             "pkg/old/deeper/stale.py": generated("stale = 1\n"),
             "pkg/hand_written.py": b"# mine\n",
-            "pkg/notes/todo.txt": b"written by a person\n",
+            "pkg/notes/reading.txt": b"written by a person\n",
             "pkg/late_header.py": b"\n" + HEADER,  # the header must be the first line
             "pkg/__pycache__/gone.cpython-311.pyc": HEADER,
             "build/lib/pkg/gone.py": generated("gone = 1\n"),
@@ -106,7 +106,7 @@ def test_apply_removes_stale_generated_files_only(output: Path) -> None:
     assert after["pkg/notes"] is None
     # Files without the header on their first line, and tools' directories, stay.
     assert after["pkg/hand_written.py"] == b"# mine\n"
-    assert after["pkg/notes/todo.txt"] == b"written by a person\n"
+    assert after["pkg/notes/reading.txt"] == b"written by a person\n"
     assert after["pkg/late_header.py"] == b"\n" + HEADER
     assert "pkg/__pycache__/gone.cpython-311.pyc" in after
     assert "build/lib/pkg/gone.py" in after
