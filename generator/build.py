@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 from .bundle import Bundle
 from .config import Config
@@ -30,7 +30,7 @@ from .model import (
     Response,
 )
 from .names import UniqueNames, pascal_case, python_literal, snake_case
-from .schemas import ANY, PyType, SchemaBuilder, merged_properties
+from .schemas import PyType, SchemaBuilder, merged_properties
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Arguments every method has; a parameter of the same name is renamed.
@@ -42,7 +42,7 @@ CLIENT_ATTRIBUTES = frozenset(
     {"with_options", "close", "base_url", "api_key", "max_retries", "timeout",
      "environment", "with_raw_response", "aclose", "copy"}
 )  # fmt: skip
-# Headers that OpenAPI says are not described as parameters (and are ignored if they are).
+# Headers OpenAPI says are not described as parameters (ignored if they are).
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _REQUEST_ID_HEADERS = (
     "x-request-id",
@@ -63,7 +63,7 @@ def build_package(bundle: Bundle, config: Config, diagnostics: Diagnostics) -> P
     """The whole intermediate model of the package generated from `bundle`."""
     data = bundle.data
     schemas = SchemaBuilder(bundle, diagnostics)
-    conventions = _conventions(bundle, schemas)
+    conventions = _conventions(bundle)
     operations = _OperationBuilder(
         bundle, schemas, diagnostics, conventions, config.client
     )
@@ -71,7 +71,7 @@ def build_package(bundle: Bundle, config: Config, diagnostics: Diagnostics) -> P
     # Every named schema becomes a model, used by an operation or not: a document's
     # components are part of what it publishes.
     for name in (data.get("components") or {}).get("schemas") or {}:
-        schemas.reference(f"#/components/schemas/{escape_token(name)}", ())
+        schemas.reference(f"#/components/schemas/{escape_token(name)}")
 
     modules = schemas.modules()
     module_of = {d.name: m.name for m in modules for d in m.definitions}
@@ -97,12 +97,12 @@ def build_package(bundle: Bundle, config: Config, diagnostics: Diagnostics) -> P
 # ------------------------------------------------------------------- conventions
 
 
-def _conventions(bundle: Bundle, schemas: SchemaBuilder) -> Conventions:
+def _conventions(bundle: Bundle) -> Conventions:
     """What the runtime must know about the API, read from the document."""
     data = bundle.data
     components = data.get("components") or {}
     schemes = components.get("securitySchemes") or {}
-    auth = None
+    auth: Literal["bearer"] | None = None
     if any(s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer"
            for s in schemes.values() if isinstance(s, dict)):  # fmt: skip
         auth = "bearer"
@@ -252,7 +252,7 @@ class _OperationBuilder:
             self.schemas.operation = label
             preferred = _method_name(resource, path, method, operation)
             if preferred in names:
-                # Two operations want one name: the later one spells out its operationId.
+                # Two operations want one name: the later spells out its operationId.
                 preferred = snake_case(
                     operation.get("operationId") or f"{method} {path}"
                 )
@@ -284,7 +284,7 @@ class _OperationBuilder:
         body_kind, body_parameters, body_parameter = self._body(
             operation, pointer, hint, argument_names
         )
-        response = self._response(operation, pointer, hint, resource)
+        response = self._response(operation, pointer, hint)
         errors = tuple(
             ErrorResponse(
                 str(status),
@@ -388,7 +388,8 @@ class _OperationBuilder:
                 continue
             schema = parameter.get("schema")
             if schema is None and isinstance(parameter.get("content"), dict):
-                schema = next(iter(parameter["content"].values()), {}).get("schema")
+                media = next(iter(parameter["content"].values()), None)
+                schema = media.get("schema") if isinstance(media, dict) else None
             py_type = self.schemas.type_of(
                 schema or {}, pointer, hint + pascal_case(wire_name)
             )
@@ -472,7 +473,9 @@ class _OperationBuilder:
                 location = "file" if _is_binary(resolved, self) else "form"
             py_type = (
                 PyType("FileTypes", "bytes") if location == "file"
-                else self.schemas.type_of(prop_schema, prop_pointer, hint + pascal_case(wire_name))
+                else self.schemas.type_of(
+                    prop_schema, prop_pointer, hint + pascal_case(wire_name)
+                )
             )  # fmt: skip
             if py_type.category == "object" and py_type.definitions:
                 # A nested object: its model, or a dict sent as it is (API names).
@@ -497,7 +500,7 @@ class _OperationBuilder:
     # ------------------------------------------------------------------ responses
 
     def _response(
-        self, operation: dict[str, Any], pointer: Pointer, hint: str, resource: str
+        self, operation: dict[str, Any], pointer: Pointer, hint: str
     ) -> Response:
         responses = operation.get("responses") or {}
         codes = sorted(str(c) for c in responses if str(c).startswith("2"))
@@ -576,7 +579,8 @@ class _OperationBuilder:
             and isinstance(marker.get("cursorParam"), str)
         ):
             self.diagnostics.warn(
-                f"The x-pagination marker {marker!r} does not name items, hasMore, nextCursor "
+                f"The x-pagination marker {marker!r} does not name items, hasMore, "
+                "nextCursor "
                 "and cursorParam that the body has; the list is returned as one page.",
                 None,
                 self.schemas.operation,
@@ -737,7 +741,7 @@ def _body_kind(media_type: str) -> Any:
 
 
 def _is_json(media_type: str) -> bool:
-    base = media_type.split(";")[0].strip().lower()
+    base = media_type.split(";", maxsplit=1)[0].strip().lower()
     return base == "application/json" or base.endswith("+json") or base == "*/*"
 
 
@@ -786,7 +790,7 @@ def _text(value: Any) -> str:
 
 
 def _qualify_builtins(operation: Operation, shadowed: tuple[str, ...]) -> Operation:
-    """Spell shadowed builtins `builtins.list` in annotations inside the resource class."""
+    """Spell shadowed builtins `builtins.list` in annotations inside the class."""
     pattern = re.compile(r"(?<![\w.])(" + "|".join(shadowed) + r")(?=\[|\b)")
 
     def qualify(annotation: str) -> str:

@@ -132,7 +132,7 @@ class _Bundler:
             return value
         ref = value.get("$ref")
         if isinstance(ref, str) and not named:
-            return self._reference(value, ref, file, source, here)
+            return self._reference(value, ref, file, here)
 
         copied: dict[str, Any] = {}
         for key, item in value.items():
@@ -177,7 +177,7 @@ class _Bundler:
                 continue  # a schema name, or a file nothing refers to: as written
             where = ("mapping", tag)
             rewritten = self._reference(
-                {"$ref": ref}, ref, file, source + where, here + where, kind="schemas"
+                {"$ref": ref}, ref, file, here + where, kind="schemas"
             )
             mapping[tag] = rewritten["$ref"]
         return copied
@@ -187,7 +187,6 @@ class _Bundler:
         value: dict[str, Any],
         ref: str,
         file: Path,
-        source: Pointer,
         here: Pointer,
         *,
         kind: str | None = None,
@@ -240,7 +239,7 @@ def _is_component_slot(here: Pointer) -> bool:
 
 
 def _component_kind(here: Pointer) -> str | None:
-    """What kind of component a reference standing at `here` names, or None to inline."""
+    """The kind of component a reference at `here` names, or None to inline it."""
     if not here:
         return None
     last = here[-1]

@@ -25,7 +25,7 @@ are rewritten.
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 1 failed or would change)."""
+    """Run the command line; return 0, or 1 when it failed or something would change."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     try:
@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         "--config",
         type=Path,
         metavar="FILE",
-        help=f"the generator config (default: {DEFAULT_CONFIG_NAME} beside SPEC, if any)",
+        help=f"the generator config (default: {DEFAULT_CONFIG_NAME} beside SPEC)",
     )
     gen.add_argument(
         "--package-name",
@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     val = commands.add_parser(
         "validate",
         help="check a document without generating anything",
-        description="Validate SPEC: load every file, resolve references, run the validator.",
+        description="Validate SPEC: load its files, resolve references, validate.",
     )
     val.add_argument(
         "spec", type=Path, metavar="SPEC", help="the root file of the document"
@@ -154,7 +154,8 @@ def _generate(args: argparse.Namespace) -> int:
     if not args.quiet:
         elapsed = time.perf_counter() - progress.started
         print(
-            f"Generated {len(result.files)} files into {args.output} in {elapsed:.2f} s; "
+            f"Generated {len(result.files)} files into {args.output} "
+            f"in {elapsed:.2f} s; "
             f"{len(result.changes)} changed.",
             file=sys.stderr,
         )

@@ -82,7 +82,8 @@ def _complete(values: dict[str, Any], path: Path) -> Config:
     package = values.get("package")
     if package is None:
         raise ConfigError(
-            f"No package name: give --package-name NAME, or `package: NAME` in {str(path)!r}."
+            "No package name: give --package-name NAME, or `package: NAME` in "
+            f"{str(path)!r}."
         )
     if not isinstance(package, str) or not _PACKAGE.match(package):
         raise ConfigError(

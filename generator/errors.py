@@ -1,6 +1,7 @@
 """Diagnostics: what the generator reports about a document, and the errors it raises.
 
-A diagnostic is either fatal (the generated code would be wrong, so nothing is written) or
+A diagnostic is either fatal (the generated code would be wrong, so nothing is written)
+or
 a warning (something was left out or approximated; the code is still correct). Fatal
 diagnostics are collected and raised together as one `SpecError`, so a user sees every
 problem of a run at once rather than one per run.
@@ -109,7 +110,7 @@ class Diagnostics:
 
 
 def format_warnings(warnings: Iterable[Diagnostic]) -> str:
-    """Group warnings by operation (document-wide ones first) into a printable report."""
+    """Group warnings by operation (document-wide ones first) into one report."""
     groups: dict[str, list[Diagnostic]] = {}
     for warning in warnings:
         groups.setdefault(warning.operation or "", []).append(warning)

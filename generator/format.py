@@ -10,17 +10,21 @@ pay for starting the processes.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import black
+from black.mode import TargetVersion
+from black.parsing import InvalidInput
 
 from .errors import GeneratorError
 from .render import RenderedFile
 
-MODE = black.Mode(line_length=88, target_versions={black.TargetVersion.PY311})
+_BLACK_VERSION = importlib.metadata.version("black")
+MODE = black.Mode(line_length=88, target_versions={TargetVersion.PY311})
 # Below this many uncached files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
 
@@ -66,7 +70,7 @@ def format_files(
 def _format_one(file: RenderedFile) -> str:
     try:
         return black.format_str(file.text, mode=MODE)
-    except black.InvalidInput as error:
+    except InvalidInput as error:
         raise GeneratorError(
             f"The generator produced a file that is not valid Python, {file.path}: "
             f"{error}. This is a bug in the generator or its templates; please report "
@@ -79,7 +83,7 @@ class _Cache:
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
-        self.salt = f"{black.__version__}|{MODE!r}".encode()
+        self.salt = f"{_BLACK_VERSION}|{MODE!r}".encode()
 
     def _path(self, text: str) -> Path | None:
         if self.directory is None:

@@ -1,6 +1,7 @@
 """Load an OpenAPI document from one or many YAML/JSON files.
 
-Files are parsed with PyYAML's C parser (JSON files with the json module, which is faster
+Files are parsed with PyYAML's C parser (JSON files with the json module, which is
+faster
 still). Every `$ref` that names another file pulls that file in, transitively, and every
 reference is checked to point somewhere, so that later stages can follow references
 without failing. Line numbers are not recorded while loading, which would slow down the
@@ -70,7 +71,7 @@ def pointer_str(pointer: Pointer) -> str:
 
 
 def parse_pointer(fragment: str) -> Pointer:
-    """`/paths/~1projects` -> `("paths", "/projects")`; the fragment may be %-encoded."""
+    """`/paths/~1projects` -> `("paths", "/projects")`; %-encoding is undone too."""
     fragment = unquote(fragment)
     if not fragment:
         return ()
@@ -92,7 +93,7 @@ class Target:
 
 @dataclass
 class Document:
-    """The loaded files of one OpenAPI document, and reference resolution across them."""
+    """The loaded files of one OpenAPI document, and references across them."""
 
     root: Path
     files: dict[Path, Any]
@@ -114,7 +115,7 @@ class Document:
             return str(file)
 
     def resolve(self, ref: str, base: Path) -> Target:
-        """The target of `ref` written in file `base`; raises `LookupError` if there is none."""
+        """The target of `ref` written in file `base`; `LookupError` if none."""
         file_part, _, fragment = ref.partition("#")
         file = (base.parent / unquote(file_part)).resolve() if file_part else base
         if file not in self.files:
@@ -188,7 +189,7 @@ class Document:
 
 
 def walk(value: Any, pointer: Pointer) -> Any:
-    """The value at `pointer` inside `value`; raises `LookupError` where it breaks off."""
+    """The value at `pointer` inside `value`; `LookupError` where it breaks off."""
     for depth, token in enumerate(pointer):
         if isinstance(value, dict) and token in value:
             value = value[token]
@@ -201,7 +202,7 @@ def walk(value: Any, pointer: Pointer) -> Any:
 
 
 def parse_file(path: Path) -> Any:
-    """Parse one YAML or JSON file; raise `SpecError` with the line of a syntax error."""
+    """Parse one YAML or JSON file; `SpecError` with the line of a syntax error."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -220,9 +221,8 @@ def parse_file(path: Path) -> Any:
                 f"The file is not valid JSON: {error.msg}.", location
             ) from None
     try:
-        return yaml.load(
-            text, Loader=_SpecLoader
-        )  # noqa: S506 - a safe loader subclass
+        # _SpecLoader is CSafeLoader with fewer implicit types: it builds plain data.
+        return yaml.load(text, Loader=_SpecLoader)  # noqa: S506
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = mark.line + 1 if mark else None
@@ -263,7 +263,8 @@ def _check_reference(
     where = (*pointer, "$ref")
     if urlsplit(ref).scheme:
         diagnostics.error(
-            f"The reference {ref!r} points outside the local files; remote references are "
+            f"The reference {ref!r} points outside the local files; remote "
+            "references are "
             "not fetched. Download the file and refer to it by a relative path.",
             document.location(file, where),
         )
@@ -297,8 +298,8 @@ def _check_reference(
 
 
 def _references(data: Any) -> Iterator[tuple[Pointer, str]]:
-    """Every `$ref` string in a file's data, with the pointer of the object holding it."""
-    # Each entry says whether the value is a map of names (`properties`, `schemas`, ...),
+    """Every `$ref` in a file's data, with the pointer of the object holding it."""
+    # Each entry says whether the value is a map of names (`properties`, `schemas`),
     # whose keys are names chosen by the author rather than keywords to interpret.
     stack: list[tuple[Pointer, Any, bool]] = [((), data, False)]
     while stack:

@@ -76,7 +76,7 @@ Definition = ModelClass | EnumClass | TypeAlias
 
 @dataclass(frozen=True)
 class ModelModule:
-    """One module under `models/`: one definition, or several that refer to each other."""
+    """One module under `models/`: a definition, or several that refer to each other."""
 
     name: str
     definitions: tuple[Definition, ...]

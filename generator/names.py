@@ -23,7 +23,7 @@ BUILTINS = frozenset(dir(builtins))
 
 _WORD_BOUNDARY = re.compile(
     r"""
-    [A-Z]+(?=[A-Z][a-z])      # an acronym before a capitalised word: "HTTPServer" -> HTTP
+    [A-Z]+(?=[A-Z][a-z])      # an acronym before a word: "HTTPServer" -> HTTP
     | [A-Z]?[a-z]+[0-9]*      # a word, maybe capitalised, with trailing digits
     | [A-Z]+[0-9]*            # an acronym or a lone capital
     | [0-9]+[a-z]*            # digits, with the lowercase letters after them: "2fa"
@@ -51,7 +51,8 @@ def _ascii_words(text: str) -> list[str]:
 
 
 def snake_case(text: str, *, prefix: str = "n") -> str:
-    """`createdAt` -> `created_at`, `X-Rate-Limit` -> `x_rate_limit`, `class` -> `class_`.
+    """`createdAt` -> `created_at`, `X-Rate-Limit` -> `x_rate_limit`, `class` ->
+    `class_`.
 
     The result is a valid, non-keyword identifier that does not start with an underscore
     (leading underscores mean "private" in Python, and the runtime keeps those names for
@@ -178,13 +179,20 @@ _CODE_SPAN = re.compile(r"`[^`]+`")
 _NBSP = "\x00"  # stands for a space inside `code` while wrapping; never in the output
 
 
-def _fill(text: str, width: int, **options: str) -> str:
+def _fill(
+    text: str, width: int, initial_indent: str = "", subsequent_indent: str = ""
+) -> str:
     """textwrap.fill that never breaks a line inside a `code span`."""
     protected = _CODE_SPAN.sub(lambda m: m.group(0).replace(" ", _NBSP), text)
     # A word longer than the line stays whole: a URL must not be cut, and a cut
     # between a backslash and the character it escapes would change the text.
     wrapped = textwrap.fill(
-        protected, width, break_on_hyphens=False, break_long_words=False, **options
+        protected,
+        width,
+        initial_indent=initial_indent,
+        subsequent_indent=subsequent_indent,
+        break_on_hyphens=False,
+        break_long_words=False,
     )
     return wrapped.replace(_NBSP, " ")
 

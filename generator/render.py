@@ -78,7 +78,7 @@ def render_package(package: Package, templates: Path = TEMPLATES) -> list[Render
         _render(env, "models_init.py.jinja", f"{root}/models/__init__.py", base),
         RenderedFile(f"{root}/py.typed", ""),
     ]
-    runtime = {
+    runtime: dict[str, object] = {
         "header": HEADER,
         "package": package.package,
         "client_class": package.client_class,
@@ -294,7 +294,8 @@ def _resource_imports(resource: Resource) -> list[str]:
         *resource.imports,
         "from functools import cached_property",
         "from .._base_client import AsyncAPIResource, SyncAPIResource",
-        "from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper",
+        "from .._response import async_to_raw_response_wrapper",
+        "from .._response import to_raw_response_wrapper",
         "from .._specs import ResponseSpec",
         "from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout",
     ]
@@ -380,7 +381,7 @@ def import_block(lines: list[str]) -> list[str]:
 def _section(module: str) -> str:
     if module.startswith("."):
         return "local"
-    return "third" if module.split(".")[0] in _THIRD_PARTY else "std"
+    return "third" if module.split(".", maxsplit=1)[0] in _THIRD_PARTY else "std"
 
 
 def _module_key(module: str) -> tuple[int, str]:
@@ -389,7 +390,7 @@ def _module_key(module: str) -> tuple[int, str]:
 
 
 def _name_key(name: str) -> tuple[int, str]:
-    base = name.split(" as ")[0]
+    base = name.split(" as ", maxsplit=1)[0]
     if base.isupper() and len(base) > 1:
         kind = 0  # a constant
     elif base[:1].isupper():

@@ -1,9 +1,11 @@
 """Schemas to Python types: models, enums, aliases, and the annotations that use them.
 
-Every schema becomes a `PyType`: an annotation plus what it needs (imports, definitions).
+Every schema becomes a `PyType`: an annotation plus what it needs (imports,
+definitions).
 Named schemas (`components/schemas/X`, and any other reference target) become
 definitions; inline objects and enums become definitions named after where they stand
-(`Page` + `seo` -> `PageSeo`). msgspec decodes the result, so unions are kept within what
+(`Page` + `seo` -> `PageSeo`). msgspec decodes the result, so unions are kept within
+what
 it can decode without guessing: see `_legal_union`.
 """
 
@@ -35,7 +37,18 @@ from .names import (
 
 # Names a model module imports; a definition with one of these names would shadow it.
 RESERVED_CLASS_NAMES = frozenset(
-    {"Any", "Literal", "TypeAlias", "Model", "Enum", "IntEnum", "StrEnum", "NotGiven"}
+    {
+        "Any",
+        "Literal",
+        "TypeAlias",
+        "Model",
+        "Enum",
+        "IntEnum",
+        "StrEnum",
+        "NotGiven",
+        "OpenStrEnum",
+        "OpenIntEnum",
+    }
 )
 # Attributes the runtime's Model base class defines.
 RESERVED_PROPERTY_NAMES = frozenset({"to_dict", "to_json", "model_extra", "model_meta"})
@@ -74,6 +87,12 @@ class PyType:
 
 ANY = PyType("Any", "any", frozenset({"from typing import Any"}))
 NONE = PyType("None", "none")
+_SCALARS = {
+    "integer": PyType("int", "int"),
+    "number": PyType("float", "float"),
+    "boolean": PyType("bool", "bool"),
+    "null": NONE,
+}
 
 
 def _combine(*types: PyType) -> tuple[frozenset[str], frozenset[str]]:
@@ -110,18 +129,18 @@ class SchemaBuilder:
     def type_of(
         self, schema: Any, pointer: Pointer, hint: str, owner: str | None = None
     ) -> PyType:
-        """The type for `schema` found at `pointer`; inline definitions named by `hint`."""
+        """The type for `schema` at `pointer`; inline definitions named by `hint`."""
         if not isinstance(schema, dict):
             return ANY if schema is not False else NONE
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            return self.reference(ref, pointer)
+            return self.reference(ref)
 
         nullable, schema = _split_null(schema)
         result = self._type_of(schema, pointer, hint, owner or hint)
         return result.or_none() if nullable else result
 
-    def reference(self, ref: str, pointer: Pointer) -> PyType:
+    def reference(self, ref: str) -> PyType:
         """The type of a named schema; it is built once, the first time it is needed."""
         target = parse_pointer(ref.partition("#")[2])
         known = self.named.get(target)
@@ -179,7 +198,7 @@ class SchemaBuilder:
     # ------------------------------------------------------------------- internals
 
     def resolve(self, pointer: Pointer) -> Any:
-        """The value at a pointer of the bundle (references were checked when loading)."""
+        """The value at a pointer of the bundle (references were checked by `load`)."""
         value: Any = self.bundle.data
         for token in pointer:
             value = value[int(token)] if isinstance(value, list) else value[token]
@@ -200,7 +219,7 @@ class SchemaBuilder:
         if isinstance(core, dict) and _is_object_with_properties(core, self):
             pending.definition = self._model(name, core, pointer, name)
         elif isinstance(core, dict) and "enum" in core and "$ref" not in core:
-            enum = self._enum(name, core, pointer)
+            enum = self._enum(name, core)
             if enum is None:
                 inner = self._type_of(core, pointer, name, name)
                 pending.definition = TypeAlias(name, description, inner.annotation)
@@ -215,7 +234,8 @@ class SchemaBuilder:
             inner = self.type_of(core, pointer, name, name)
             if name in inner.definitions:
                 self._warn(
-                    f"The schema {name!r} is an alias that refers to itself; it is typed "
+                    f"The schema {name!r} is an alias that refers to itself; it is "
+                    "typed "
                     "as Any.",
                     pointer,
                 )
@@ -238,7 +258,7 @@ class SchemaBuilder:
             if keyword in schema:
                 return self._union_schema(schema, keyword, pointer, hint, owner)
         if "enum" in schema:
-            return self._inline_enum(schema, pointer, hint, owner)
+            return self._inline_enum(schema, hint, owner)
 
         types = schema.get("type")
         if isinstance(types, list):
@@ -256,15 +276,7 @@ class SchemaBuilder:
             return self._array(schema, pointer, hint, owner)
         if types == "string":
             return _string(schema.get("format"))
-        if types == "integer":
-            return PyType("int", "int")
-        if types == "number":
-            return PyType("float", "float")
-        if types == "boolean":
-            return PyType("bool", "bool")
-        if types == "null":
-            return NONE
-        return ANY
+        return _SCALARS.get(types, ANY) if isinstance(types, str) else ANY
 
     def _object(
         self, schema: dict[str, Any], pointer: Pointer, hint: str, owner: str
@@ -378,7 +390,7 @@ class SchemaBuilder:
         members: list[PyType],
         pointer: Pointer,
     ) -> None:
-        """Tag each variant model with its discriminator value, so msgspec decodes by tag."""
+        """Tag each variant model with its discriminator value: decoded by tag."""
         prop = discriminator["propertyName"]
         by_target: dict[str, list[str]] = {}
         for value, ref in (discriminator.get("mapping") or {}).items():
@@ -433,21 +445,28 @@ class SchemaBuilder:
         if "tagged" in by_category and "object" in by_category:
             by_category["object"] += by_category.pop("tagged")
 
-        widened = {"str": PyType("str", "str"), "int": PyType("int", "int"), "array": PyType("list[Any]", "array", ANY.imports),
-                   "object": PyType("dict[str, Any]", "object", ANY.imports), "bytes": PyType("bytes", "bytes")}  # fmt: skip
+        widened = {
+            "str": PyType("str", "str"),
+            "int": PyType("int", "int"),
+            "array": PyType("list[Any]", "array", ANY.imports),
+            "object": PyType("dict[str, Any]", "object", ANY.imports),
+            "bytes": PyType("bytes", "bytes"),
+        }
         chosen: list[PyType] = []
         for category, group in by_category.items():
             if len(group) > 1 and category in widened:
                 if category in ("object", "array"):
                     names = ", ".join(m.annotation for m in group)
                     self._warn(
-                        f"The union of {names} cannot be told apart without a discriminator "
+                        f"The union of {names} cannot be told apart without a "
+                        "discriminator "
                         f"(each is a JSON {category}); it is typed "
                         f"{widened[category].annotation} and decoded without checking.",
                         pointer,
                     )
-                group = [widened[category]]
-            chosen.extend(group)
+                chosen.append(widened[category])
+            else:
+                chosen.extend(group)
 
         if not chosen:
             return NONE
@@ -460,11 +479,9 @@ class SchemaBuilder:
         )
         return result.or_none() if nullable else result
 
-    def _inline_enum(
-        self, schema: dict[str, Any], pointer: Pointer, hint: str, owner: str
-    ) -> PyType:
+    def _inline_enum(self, schema: dict[str, Any], hint: str, owner: str) -> PyType:
         name = self._inline_name(hint)
-        enum = self._enum(name, schema, pointer)
+        enum = self._enum(name, schema)
         if enum is None:
             return _literal_or_base(schema["enum"])
         self.pending[name] = _Pending(owner=owner, definition=enum)
@@ -472,9 +489,7 @@ class SchemaBuilder:
             name, "int" if enum.base == "int" else "str", definitions=frozenset({name})
         )
 
-    def _enum(
-        self, name: str, schema: dict[str, Any], pointer: Pointer
-    ) -> EnumClass | None:
+    def _enum(self, name: str, schema: dict[str, Any]) -> EnumClass | None:
         values = [v for v in schema["enum"] if v is not None]
         base: Literal["str", "int"]
         if values and all(isinstance(v, str) for v in values):
@@ -578,14 +593,15 @@ def merged_properties(
     required: set[str] = set()
     for index, part in enumerate(schema.get("allOf") or ()):
         part_pointer: Pointer = (*pointer, "allOf", str(index))
+        resolved = part
         if isinstance(part, dict) and isinstance(part.get("$ref"), str):
             part_pointer = parse_pointer(part["$ref"].partition("#")[2])
             if part_pointer in seen:
                 continue  # an allOf cycle adds nothing new
-            part = builder.resolve(part_pointer)
-        if isinstance(part, dict):
+            resolved = builder.resolve(part_pointer)
+        if isinstance(resolved, dict):
             inherited, inherited_required = merged_properties(
-                part, builder, part_pointer, seen | {part_pointer}
+                resolved, builder, part_pointer, seen | {part_pointer}
             )
             properties.update(inherited)
             required |= inherited_required
@@ -657,8 +673,7 @@ def _literal(values: Iterable[Any]) -> PyType:
 
 def _literal_or_base(values: list[Any]) -> PyType:
     values = [v for v in values if v is not None]
-    result = _literal(values) if values else NONE
-    return result
+    return _literal(values) if values else NONE
 
 
 def _strip_none(annotation: str) -> str:
@@ -670,7 +685,7 @@ def _strip_none(annotation: str) -> str:
 def _definition_order(
     definitions: list[Definition], pending: dict[str, _Pending]
 ) -> list[Definition]:
-    """Enums, then classes, then aliases after everything they name (they run at import)."""
+    """Enums, then classes, then aliases after all they name (they run at import)."""
     enums = [d for d in definitions if isinstance(d, EnumClass)]
     classes = [d for d in definitions if isinstance(d, ModelClass)]
     aliases = {d.name: d for d in definitions if isinstance(d, TypeAlias)}
@@ -692,7 +707,7 @@ def _definition_order(
 
 
 def _strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
-    """Tarjan's algorithm, iterative so that deep schema graphs cannot overflow the stack."""
+    """Tarjan's algorithm, iterative so that deep schema graphs cannot overflow."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()

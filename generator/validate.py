@@ -34,7 +34,8 @@ def check_version(bundle: Bundle, diagnostics: Diagnostics) -> str | None:
     data = bundle.data
     if "swagger" in data:
         diagnostics.error(
-            f"This is a Swagger {data['swagger']} document; the generator reads OpenAPI "
+            f"This is a Swagger {data['swagger']} document; the generator reads "
+            "OpenAPI "
             "3.0 and 3.1. Convert it first, for example with `npx swagger2openapi "
             "input.yaml --outfile openapi.yaml --yaml`, then generate from the result.",
             bundle.location(("swagger",)),

@@ -1,8 +1,8 @@
 """The golden cases: small documents whose whole generated tree is checked in.
 
-Each case is a folder with `openapi.yaml`, `generator.yaml` and `expected/`, the tree the
-generator must produce byte for byte. `python -m tests.golden.update` (`make golden`)
-rewrites every `expected/` from the current generator; review the diff before committing.
+Each case is a folder with `openapi.yaml`, `generator.yaml` and `expected/`, the tree
+the generator must produce byte for byte. `python -m tests.golden.update` (`make
+golden`) rewrites every `expected/` from the current generator; review the diff.
 """
 
 from __future__ import annotations

@@ -159,7 +159,7 @@ def test_mutually_recursive_schemas_share_a_module(constructs: ModuleType) -> No
 
 
 def test_aliases_and_read_only_request_properties(constructs: ModuleType) -> None:
-    from constructs.models import IdList, Identifier, StringOrNumber
+    from constructs.models import Identifier, IdList, StringOrNumber
     from constructs.resources.pets import Pets
 
     assert Identifier is str and IdList == list[str]
@@ -212,10 +212,8 @@ class _Recorder(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         path, _, query = self.path.partition("?")
-        self.seen.append(
-            {"method": self.command, "path": path, "query": query,
-             "headers": dict(self.headers), "body": body}  # fmt: skip
-        )
+        request = {"method": self.command, "path": path, "query": query}
+        self.seen.append({**request, "headers": dict(self.headers), "body": body})
         status, content_type, payload = self.routes.get(
             (self.command, path), (404, "application/json", b'{"message": "no route"}')
         )
@@ -226,7 +224,8 @@ class _Recorder(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
+    # http.server dispatches on these names.
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle  # noqa: N815
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -276,9 +275,8 @@ def test_bodies_json_form_multipart_and_binary(
     recorder.routes[("POST", "/pets")] = (201, "application/json", PET)
     recorder.routes[("POST", "/pets/p1/notes")] = (200, "text/plain", b"noted")
     recorder.routes[("PUT", "/pets/p1/photo")] = (204, "", b"")
-    recorder.routes[("POST", "/documents")] = (
-        201, "application/json", b'{"id": "d1", "pages": []}'
-    )  # fmt: skip
+    document_body = b'{"id": "d1", "pages": []}'
+    recorder.routes[("POST", "/documents")] = (201, "application/json", document_body)
     client = constructs.Constructs(api_key="k", base_url=server, max_retries=0)
 
     created = client.pets.create(name="Rex", kind="dog", nickname=None)
@@ -322,9 +320,8 @@ async def test_async_client_and_discriminated_body(
 ) -> None:
     from constructs.models import Square
 
-    recorder.routes[("POST", "/shapes")] = (
-        200, "application/json", b'{"shapeType": "square", "side": 3}'
-    )  # fmt: skip
+    square = b'{"shapeType": "square", "side": 3}'
+    recorder.routes[("POST", "/shapes")] = (200, "application/json", square)
     async with constructs.AsyncConstructs(api_key="k", base_url=server) as client:
         shape = await client.shapes.draw(body=Square(side=3.0))
     assert isinstance(shape, Square) and shape.side == 3.0

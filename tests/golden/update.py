@@ -1,4 +1,4 @@
-"""Rewrite every golden tree from the current generator: `python -m tests.golden.update`."""
+"""Rewrite every golden tree from the current generator (`make golden`)."""
 
 from __future__ import annotations
 

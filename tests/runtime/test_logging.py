@@ -82,7 +82,7 @@ def test_the_package_is_silent_by_default(
 @pytest.mark.parametrize(
     "case", [("debug", logging.DEBUG), ("INFO", logging.INFO)], ids=["debug", "info"]
 )
-def test_the_environment_variable_switches_logging_on_once(  # noqa: PLR0917
+def test_the_environment_variable_switches_logging_on_once(
     pkg: Any,
     server: FaultServer,
     fresh_logging: logging.Logger,
