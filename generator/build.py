@@ -18,6 +18,7 @@ from .errors import Diagnostics
 from .load import Pointer, escape_token, parse_pointer
 from .model import (
     Conventions,
+    EnumClass,
     Environment,
     ErrorResponse,
     ModelClass,
@@ -35,7 +36,15 @@ from .schemas import PyType, SchemaBuilder, merged_properties
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Arguments every method has; a parameter of the same name is renamed.
 METHOD_ARGUMENTS = frozenset(
-    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "idempotency_key"}
+    {
+        "self",
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+        "idempotency_key",
+        "max_retries",
+    }
 )
 # Client attributes a resource cannot be named.
 CLIENT_ATTRIBUTES = frozenset(
@@ -412,9 +421,11 @@ class _OperationBuilder:
     ) -> Parameter:
         base = snake_case(wire_name, prefix="param")
         name = names.claim(base if base not in names else f"{base}_{location}")
+        py_type = self._accept_enum_values(py_type)
         annotation = py_type.annotation if required else _optional(py_type.annotation)
         schema = spec.get("schema") if isinstance(spec.get("schema"), dict) else spec
         explode = spec.get("explode", spec.get("style", "form") == "form")
+        example = _parameter_example(spec, self)
         return Parameter(
             name=name,
             wire_name=wire_name,
@@ -427,7 +438,26 @@ class _OperationBuilder:
             ),
             deprecated=bool(spec.get("deprecated") or (schema or {}).get("deprecated")),
             explode=bool(explode),
+            example=None if example is _NO_EXAMPLE else python_literal(example),
         )
+
+    def _accept_enum_values(self, py_type: PyType) -> PyType:
+        """An enum argument also takes its values as plain strings (or integers).
+
+        `status="published"` reads better than `status=ProjectStatus.PUBLISHED`, and
+        type checkers still catch a misspelt value through the Literal.
+        """
+        core = _strip_optional(py_type.annotation)
+        pending = self.schemas.pending.get(core)
+        enum = pending.definition if pending else None
+        if not isinstance(enum, EnumClass):
+            return py_type
+        values = ", ".join(member.value for member in enum.members)
+        annotation = f"{core} | Literal[{values}]"
+        if py_type.annotation.endswith(" | None"):
+            annotation += " | None"
+        imports = py_type.imports | {"from typing import Literal"}
+        return replace(py_type, annotation=annotation, imports=imports)
 
     def _body(
         self, operation: dict[str, Any], pointer: Pointer, hint: str, names: UniqueNames
@@ -634,6 +664,27 @@ def _exception(status: str) -> str:
     if status in _EXCEPTIONS:
         return _EXCEPTIONS[status]
     return "InternalServerError" if status.startswith("5") else "APIStatusError"
+
+
+_NO_EXAMPLE = object()
+
+
+def _parameter_example(spec: dict[str, Any], operations: _OperationBuilder) -> Any:
+    """A parameter's example: its own, the first of its examples, or its schema's."""
+    if "example" in spec:
+        return spec["example"]
+    examples = spec.get("examples")
+    if isinstance(examples, dict) and examples:
+        first = operations._deref(next(iter(examples.values())))
+        if isinstance(first, dict) and "value" in first:
+            return first["value"]
+    schema = operations._deref(spec.get("schema"))
+    if isinstance(schema, dict):
+        if "example" in schema:
+            return schema["example"]
+        if isinstance(schema.get("examples"), list) and schema["examples"]:
+            return schema["examples"][0]
+    return _NO_EXAMPLE
 
 
 def _first_example(media: Any, operations: _OperationBuilder) -> Any:

@@ -103,6 +103,7 @@ class Parameter:
     deprecated: bool = False
     # Query arrays: `explode` sends `a=1&a=2`; otherwise `a=1,2`.
     explode: bool = True
+    example: str | None = None  # Python source of the documented example value
 
 
 @dataclass(frozen=True)

@@ -212,6 +212,8 @@ class ReadmeExamples:
     create_arguments: str  # the arguments of its `create` call
     parent_arguments: str  # path arguments of its `list`, e.g. "project.id, "
     async_setup: tuple[str, ...]  # the setup lines before it, awaited
+    # Path arguments of a retrieve that finds nothing: the documented example ids.
+    missing_arguments: str
 
 
 def readme_examples(package: Package) -> ReadmeExamples:
@@ -253,10 +255,14 @@ def readme_examples(package: Package) -> ReadmeExamples:
             ]
 
     if chosen is None:
-        return ReadmeExamples(tuple(setup), "", "", "", "", "", ())
+        return ReadmeExamples(tuple(setup), "", "", "", "", "", (), "")
     resource, variable, arguments, keywords = chosen
     item_path = f"{arguments}, {variable}.id" if arguments else f"{variable}.id"
     parent = f"{arguments}, " if arguments else ""
+    retrieve = next((o for o in resource.operations if o.name == "retrieve"), None)
+    missing = ", ".join(
+        p.example or '"missing"' for p in (retrieve.path_parameters if retrieve else ())
+    )
     return ReadmeExamples(
         tuple(setup),
         resource.name,
@@ -265,6 +271,7 @@ def readme_examples(package: Package) -> ReadmeExamples:
         keywords,
         parent,
         tuple(before),
+        missing,
     )
 
 

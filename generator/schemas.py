@@ -502,10 +502,7 @@ class SchemaBuilder:
             return None
         names = UniqueNames()
         members = tuple(
-            EnumMember(
-                names.claim(constant_case(str(value)) if value != "" else "EMPTY"),
-                python_literal(value),
-            )
+            EnumMember(names.claim(_member_name(value)), python_literal(value))
             for value in dict.fromkeys(values)
         )
         return EnumClass(name, _description(schema), members, base)
@@ -542,6 +539,16 @@ class SchemaBuilder:
 
 
 # ------------------------------------------------------------------------- helpers
+
+
+def _member_name(value: str | int) -> str:
+    """`in-progress` -> IN_PROGRESS; `-createdAt` (a descending sort) -> CREATED_AT_DESC."""
+    text = str(value)
+    if text == "":
+        return "EMPTY"
+    if text.startswith("-") and len(text) > 1 and not text[1:].isdigit():
+        return constant_case(text[1:]) + "_DESC"
+    return constant_case(text)
 
 
 def _split_null(schema: dict[str, Any]) -> tuple[bool, dict[str, Any]]:

@@ -50,7 +50,7 @@ def use_projects(client: Codefluss) -> Project:
     assert renamed.description is None and renamed.created_at == created
 
     live: SyncCursorPage[Project] = client.projects.list(status="published")
-    newest_first = client.projects.list(sort=ProjectsListSort.CREATED_AT_2, limit=1)
+    newest_first = client.projects.list(sort=ProjectsListSort.CREATED_AT_DESC, limit=1)
     total: int | None = newest_first.total
     assert [p.id for p in live] == [] and total == 1
     return renamed

@@ -141,7 +141,7 @@ CALLS: dict[str, tuple[Call, type]] = {
             limit=5,
             parent_id=ELEMENT,
             type=ElementType.IMAGE,
-            sort=ElementsListSort.CREATED_AT_2,
+            sort=ElementsListSort.CREATED_AT_DESC,
         ),
         Element,
     ),

@@ -13,6 +13,6 @@ class ElementsListSort(OpenStrEnum):
 
     POSITION = "position"
     CREATED_AT = "createdAt"
-    CREATED_AT_2 = "-createdAt"
+    CREATED_AT_DESC = "-createdAt"
     UPDATED_AT = "updatedAt"
-    UPDATED_AT_2 = "-updatedAt"
+    UPDATED_AT_DESC = "-updatedAt"

@@ -12,9 +12,9 @@ class PagesListSort(OpenStrEnum):
     """PagesListSort values."""
 
     CREATED_AT = "createdAt"
-    CREATED_AT_2 = "-createdAt"
+    CREATED_AT_DESC = "-createdAt"
     UPDATED_AT = "updatedAt"
-    UPDATED_AT_2 = "-updatedAt"
+    UPDATED_AT_DESC = "-updatedAt"
     TITLE = "title"
-    TITLE_2 = "-title"
+    TITLE_DESC = "-title"
     POSITION = "position"

@@ -12,8 +12,8 @@ class ProjectsListSort(OpenStrEnum):
     """ProjectsListSort values."""
 
     CREATED_AT = "createdAt"
-    CREATED_AT_2 = "-createdAt"
+    CREATED_AT_DESC = "-createdAt"
     UPDATED_AT = "updatedAt"
-    UPDATED_AT_2 = "-updatedAt"
+    UPDATED_AT_DESC = "-updatedAt"
     NAME = "name"
-    NAME_2 = "-name"
+    NAME_DESC = "-name"

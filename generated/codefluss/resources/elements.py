@@ -7,7 +7,7 @@ create, update, move, duplicate and delete them.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
@@ -96,12 +96,37 @@ class Elements(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
         parent_id: str | NotGiven = NOT_GIVEN,
-        type: ElementType | NotGiven = NOT_GIVEN,
-        sort: ElementsListSort | NotGiven = NOT_GIVEN,
+        type: (
+            ElementType
+            | Literal[
+                "section",
+                "container",
+                "heading",
+                "text",
+                "image",
+                "video",
+                "button",
+                "link",
+                "form",
+                "input",
+                "textarea",
+                "select",
+                "divider",
+                "spacer",
+                "embed",
+            ]
+            | NotGiven
+        ) = NOT_GIVEN,
+        sort: (
+            ElementsListSort
+            | Literal["position", "createdAt", "-createdAt", "updatedAt", "-updatedAt"]
+            | NotGiven
+        ) = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncCursorPage[Element]:
         """List elements.
 
@@ -164,6 +189,7 @@ class Elements(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -172,7 +198,26 @@ class Elements(SyncAPIResource):
         project_id: str,
         page_id: str,
         *,
-        type: ElementType,
+        type: (
+            ElementType
+            | Literal[
+                "section",
+                "container",
+                "heading",
+                "text",
+                "image",
+                "video",
+                "button",
+                "link",
+                "form",
+                "input",
+                "textarea",
+                "select",
+                "divider",
+                "spacer",
+                "embed",
+            ]
+        ),
         parent_id: str | NotGiven | None = NOT_GIVEN,
         position: int | NotGiven = NOT_GIVEN,
         name: str | NotGiven | None = NOT_GIVEN,
@@ -183,6 +228,7 @@ class Elements(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Element:
         """Create an element.
 
@@ -254,6 +300,7 @@ class Elements(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -266,6 +313,7 @@ class Elements(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ElementTree:
         """Retrieve the element tree of a page.
 
@@ -305,6 +353,7 @@ class Elements(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -318,6 +367,7 @@ class Elements(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Element:
         """Retrieve an element.
 
@@ -354,6 +404,7 @@ class Elements(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -367,6 +418,7 @@ class Elements(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> DeletedResource:
         """Delete an element.
 
@@ -410,6 +462,7 @@ class Elements(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -426,6 +479,7 @@ class Elements(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Element:
         """Update an element.
 
@@ -480,6 +534,7 @@ class Elements(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -496,6 +551,7 @@ class Elements(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Element:
         """Move an element.
 
@@ -556,6 +612,7 @@ class Elements(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -570,6 +627,7 @@ class Elements(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Element:
         """Duplicate an element.
 
@@ -610,6 +668,7 @@ class Elements(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -647,12 +706,37 @@ class AsyncElements(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
         parent_id: str | NotGiven = NOT_GIVEN,
-        type: ElementType | NotGiven = NOT_GIVEN,
-        sort: ElementsListSort | NotGiven = NOT_GIVEN,
+        type: (
+            ElementType
+            | Literal[
+                "section",
+                "container",
+                "heading",
+                "text",
+                "image",
+                "video",
+                "button",
+                "link",
+                "form",
+                "input",
+                "textarea",
+                "select",
+                "divider",
+                "spacer",
+                "embed",
+            ]
+            | NotGiven
+        ) = NOT_GIVEN,
+        sort: (
+            ElementsListSort
+            | Literal["position", "createdAt", "-createdAt", "updatedAt", "-updatedAt"]
+            | NotGiven
+        ) = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Element]:
         """List elements.
 
@@ -715,6 +799,7 @@ class AsyncElements(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -723,7 +808,26 @@ class AsyncElements(AsyncAPIResource):
         project_id: str,
         page_id: str,
         *,
-        type: ElementType,
+        type: (
+            ElementType
+            | Literal[
+                "section",
+                "container",
+                "heading",
+                "text",
+                "image",
+                "video",
+                "button",
+                "link",
+                "form",
+                "input",
+                "textarea",
+                "select",
+                "divider",
+                "spacer",
+                "embed",
+            ]
+        ),
         parent_id: str | NotGiven | None = NOT_GIVEN,
         position: int | NotGiven = NOT_GIVEN,
         name: str | NotGiven | None = NOT_GIVEN,
@@ -734,6 +838,7 @@ class AsyncElements(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Element:
         """Create an element.
 
@@ -805,6 +910,7 @@ class AsyncElements(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -817,6 +923,7 @@ class AsyncElements(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ElementTree:
         """Retrieve the element tree of a page.
 
@@ -856,6 +963,7 @@ class AsyncElements(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -869,6 +977,7 @@ class AsyncElements(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Element:
         """Retrieve an element.
 
@@ -905,6 +1014,7 @@ class AsyncElements(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -918,6 +1028,7 @@ class AsyncElements(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> DeletedResource:
         """Delete an element.
 
@@ -961,6 +1072,7 @@ class AsyncElements(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -977,6 +1089,7 @@ class AsyncElements(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Element:
         """Update an element.
 
@@ -1031,6 +1144,7 @@ class AsyncElements(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -1047,6 +1161,7 @@ class AsyncElements(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Element:
         """Move an element.
 
@@ -1107,6 +1222,7 @@ class AsyncElements(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -1121,6 +1237,7 @@ class AsyncElements(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Element:
         """Duplicate an element.
 
@@ -1161,6 +1278,7 @@ class AsyncElements(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 

@@ -7,7 +7,7 @@ published and unpublished one by one.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
@@ -93,14 +93,27 @@ class Pages(SyncAPIResource):
         *,
         limit: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
-        status: PageStatus | NotGiven = NOT_GIVEN,
+        status: PageStatus | Literal["draft", "published"] | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: PagesListSort | NotGiven = NOT_GIVEN,
+        sort: (
+            PagesListSort
+            | Literal[
+                "createdAt",
+                "-createdAt",
+                "updatedAt",
+                "-updatedAt",
+                "title",
+                "-title",
+                "position",
+            ]
+            | NotGiven
+        ) = NOT_GIVEN,
         parent_id: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncCursorPage[Page]:
         """List pages.
 
@@ -165,6 +178,7 @@ class Pages(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -184,6 +198,7 @@ class Pages(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Page:
         """Create a page.
 
@@ -252,6 +267,7 @@ class Pages(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -264,6 +280,7 @@ class Pages(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Page:
         """Retrieve a page.
 
@@ -298,6 +315,7 @@ class Pages(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -310,6 +328,7 @@ class Pages(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> DeletedResource:
         """Delete a page.
 
@@ -354,6 +373,7 @@ class Pages(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -373,6 +393,7 @@ class Pages(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Page:
         """Update a page.
 
@@ -451,6 +472,7 @@ class Pages(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -464,6 +486,7 @@ class Pages(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Page:
         """Publish a page.
 
@@ -505,6 +528,7 @@ class Pages(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -518,6 +542,7 @@ class Pages(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Page:
         """Unpublish a page.
 
@@ -556,6 +581,7 @@ class Pages(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -572,6 +598,7 @@ class Pages(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Page:
         """Duplicate a page.
 
@@ -628,6 +655,7 @@ class Pages(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -663,14 +691,27 @@ class AsyncPages(AsyncAPIResource):
         *,
         limit: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
-        status: PageStatus | NotGiven = NOT_GIVEN,
+        status: PageStatus | Literal["draft", "published"] | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: PagesListSort | NotGiven = NOT_GIVEN,
+        sort: (
+            PagesListSort
+            | Literal[
+                "createdAt",
+                "-createdAt",
+                "updatedAt",
+                "-updatedAt",
+                "title",
+                "-title",
+                "position",
+            ]
+            | NotGiven
+        ) = NOT_GIVEN,
         parent_id: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Page]:
         """List pages.
 
@@ -735,6 +776,7 @@ class AsyncPages(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -754,6 +796,7 @@ class AsyncPages(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Page:
         """Create a page.
 
@@ -822,6 +865,7 @@ class AsyncPages(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -834,6 +878,7 @@ class AsyncPages(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Page:
         """Retrieve a page.
 
@@ -868,6 +913,7 @@ class AsyncPages(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -880,6 +926,7 @@ class AsyncPages(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> DeletedResource:
         """Delete a page.
 
@@ -924,6 +971,7 @@ class AsyncPages(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -943,6 +991,7 @@ class AsyncPages(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Page:
         """Update a page.
 
@@ -1021,6 +1070,7 @@ class AsyncPages(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -1034,6 +1084,7 @@ class AsyncPages(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Page:
         """Publish a page.
 
@@ -1075,6 +1126,7 @@ class AsyncPages(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -1088,6 +1140,7 @@ class AsyncPages(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Page:
         """Unpublish a page.
 
@@ -1126,6 +1179,7 @@ class AsyncPages(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -1142,6 +1196,7 @@ class AsyncPages(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Page:
         """Duplicate a page.
 
@@ -1198,6 +1253,7 @@ class AsyncPages(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 

@@ -7,6 +7,7 @@ live.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Literal
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
@@ -88,13 +89,22 @@ class Projects(SyncAPIResource):
         *,
         limit: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
-        status: ProjectStatus | NotGiven = NOT_GIVEN,
+        status: (
+            ProjectStatus | Literal["draft", "published", "archived"] | NotGiven
+        ) = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: ProjectsListSort | NotGiven = NOT_GIVEN,
+        sort: (
+            ProjectsListSort
+            | Literal[
+                "createdAt", "-createdAt", "updatedAt", "-updatedAt", "name", "-name"
+            ]
+            | NotGiven
+        ) = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncCursorPage[Project]:
         """List projects.
 
@@ -147,6 +157,7 @@ class Projects(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -161,6 +172,7 @@ class Projects(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Project:
         """Create a project.
 
@@ -203,6 +215,7 @@ class Projects(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -214,6 +227,7 @@ class Projects(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Project:
         """Retrieve a project.
 
@@ -246,6 +260,7 @@ class Projects(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -257,6 +272,7 @@ class Projects(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> DeletedResource:
         """Delete a project.
 
@@ -295,6 +311,7 @@ class Projects(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -309,6 +326,7 @@ class Projects(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Project:
         """Update a project.
 
@@ -356,6 +374,7 @@ class Projects(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -368,6 +387,7 @@ class Projects(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Project:
         """Publish a project.
 
@@ -410,6 +430,7 @@ class Projects(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -422,6 +443,7 @@ class Projects(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Project:
         """Unpublish a project.
 
@@ -460,6 +482,7 @@ class Projects(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -474,6 +497,7 @@ class Projects(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Project:
         """Duplicate a project.
 
@@ -524,6 +548,7 @@ class Projects(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -557,13 +582,22 @@ class AsyncProjects(AsyncAPIResource):
         *,
         limit: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
-        status: ProjectStatus | NotGiven = NOT_GIVEN,
+        status: (
+            ProjectStatus | Literal["draft", "published", "archived"] | NotGiven
+        ) = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: ProjectsListSort | NotGiven = NOT_GIVEN,
+        sort: (
+            ProjectsListSort
+            | Literal[
+                "createdAt", "-createdAt", "updatedAt", "-updatedAt", "name", "-name"
+            ]
+            | NotGiven
+        ) = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Project]:
         """List projects.
 
@@ -616,6 +650,7 @@ class AsyncProjects(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -630,6 +665,7 @@ class AsyncProjects(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Project:
         """Create a project.
 
@@ -672,6 +708,7 @@ class AsyncProjects(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -683,6 +720,7 @@ class AsyncProjects(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Project:
         """Retrieve a project.
 
@@ -715,6 +753,7 @@ class AsyncProjects(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -726,6 +765,7 @@ class AsyncProjects(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> DeletedResource:
         """Delete a project.
 
@@ -764,6 +804,7 @@ class AsyncProjects(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -778,6 +819,7 @@ class AsyncProjects(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Project:
         """Update a project.
 
@@ -825,6 +867,7 @@ class AsyncProjects(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -837,6 +880,7 @@ class AsyncProjects(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Project:
         """Publish a project.
 
@@ -879,6 +923,7 @@ class AsyncProjects(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -891,6 +936,7 @@ class AsyncProjects(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Project:
         """Unpublish a project.
 
@@ -929,6 +975,7 @@ class AsyncProjects(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -943,6 +990,7 @@ class AsyncProjects(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Project:
         """Duplicate a project.
 
@@ -993,6 +1041,7 @@ class AsyncProjects(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 

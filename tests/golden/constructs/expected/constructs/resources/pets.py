@@ -8,6 +8,7 @@ import datetime
 import uuid
 import warnings
 from functools import cached_property
+from typing import Literal
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._request import comma_separated as _comma_separated
@@ -63,7 +64,7 @@ class Pets(SyncAPIResource):
         *,
         tags: builtins.list[str] | NotGiven = NOT_GIVEN,
         ids: builtins.list[int] | NotGiven = NOT_GIVEN,
-        kind: Kind | NotGiven = NOT_GIVEN,
+        kind: Kind | Literal["cat", "dog", "bird"] | NotGiven = NOT_GIVEN,
         x_trace: uuid.UUID | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -71,6 +72,7 @@ class Pets(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Pet]:
         """List pets.
 
@@ -101,6 +103,7 @@ class Pets(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -108,7 +111,7 @@ class Pets(SyncAPIResource):
         self,
         *,
         name: str,
-        kind: Kind,
+        kind: Kind | Literal["cat", "dog", "bird"],
         birthday: datetime.date | NotGiven = NOT_GIVEN,
         secret: str | NotGiven = NOT_GIVEN,
         nickname: str | NotGiven | None = NOT_GIVEN,
@@ -117,6 +120,7 @@ class Pets(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Pet:
         """Create a pet.
 
@@ -140,6 +144,7 @@ class Pets(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -151,6 +156,7 @@ class Pets(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Pet:
         """GET /pets/{petId}.
 
@@ -166,6 +172,7 @@ class Pets(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -177,6 +184,7 @@ class Pets(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """DELETE /pets/{petId}.
 
@@ -196,6 +204,7 @@ class Pets(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -207,6 +216,7 @@ class Pets(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> bytes:
         """GET /pets/{petId}/photo."""
         return self._client._request(
@@ -218,6 +228,7 @@ class Pets(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -230,6 +241,7 @@ class Pets(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """PUT /pets/{petId}/photo."""
         return self._client._request(
@@ -243,6 +255,7 @@ class Pets(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -256,6 +269,7 @@ class Pets(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> str:
         """POST /pets/{petId}/notes."""
         return self._client._request(
@@ -271,6 +285,7 @@ class Pets(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -301,7 +316,7 @@ class AsyncPets(AsyncAPIResource):
         *,
         tags: builtins.list[str] | NotGiven = NOT_GIVEN,
         ids: builtins.list[int] | NotGiven = NOT_GIVEN,
-        kind: Kind | NotGiven = NOT_GIVEN,
+        kind: Kind | Literal["cat", "dog", "bird"] | NotGiven = NOT_GIVEN,
         x_trace: uuid.UUID | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -309,6 +324,7 @@ class AsyncPets(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Pet]:
         """List pets.
 
@@ -339,6 +355,7 @@ class AsyncPets(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -346,7 +363,7 @@ class AsyncPets(AsyncAPIResource):
         self,
         *,
         name: str,
-        kind: Kind,
+        kind: Kind | Literal["cat", "dog", "bird"],
         birthday: datetime.date | NotGiven = NOT_GIVEN,
         secret: str | NotGiven = NOT_GIVEN,
         nickname: str | NotGiven | None = NOT_GIVEN,
@@ -355,6 +372,7 @@ class AsyncPets(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Pet:
         """Create a pet.
 
@@ -378,6 +396,7 @@ class AsyncPets(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -389,6 +408,7 @@ class AsyncPets(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Pet:
         """GET /pets/{petId}.
 
@@ -404,6 +424,7 @@ class AsyncPets(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -415,6 +436,7 @@ class AsyncPets(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """DELETE /pets/{petId}.
 
@@ -434,6 +456,7 @@ class AsyncPets(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -445,6 +468,7 @@ class AsyncPets(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> bytes:
         """GET /pets/{petId}/photo."""
         return await self._client._request(
@@ -456,6 +480,7 @@ class AsyncPets(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -468,6 +493,7 @@ class AsyncPets(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """PUT /pets/{petId}/photo."""
         return await self._client._request(
@@ -481,6 +507,7 @@ class AsyncPets(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -494,6 +521,7 @@ class AsyncPets(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> str:
         """POST /pets/{petId}/notes."""
         return await self._client._request(
@@ -509,6 +537,7 @@ class AsyncPets(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Literal
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
@@ -65,6 +66,7 @@ class NotesResource(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncCursorPage[Note]:
         """List notes.
 
@@ -85,6 +87,7 @@ class NotesResource(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -92,12 +95,15 @@ class NotesResource(SyncAPIResource):
         self,
         *,
         text: str,
-        color: NotesCreateColor | NotGiven | None = NOT_GIVEN,
+        color: (
+            NotesCreateColor | Literal["yellow", "blue"] | NotGiven | None
+        ) = NOT_GIVEN,
         idempotency_key: str | NotGiven | None = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Note:
         """Create a note.
 
@@ -118,6 +124,7 @@ class NotesResource(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -129,6 +136,7 @@ class NotesResource(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Note:
         """Retrieve a note.
 
@@ -144,6 +152,7 @@ class NotesResource(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -152,11 +161,14 @@ class NotesResource(SyncAPIResource):
         note_id: str,
         *,
         text: str | NotGiven = NOT_GIVEN,
-        color: NotesUpdateColor | NotGiven | None = NOT_GIVEN,
+        color: (
+            NotesUpdateColor | Literal["yellow", "blue"] | NotGiven | None
+        ) = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Note:
         """Update a note.
 
@@ -176,6 +188,7 @@ class NotesResource(SyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -207,6 +220,7 @@ class AsyncNotesResource(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Note]:
         """List notes.
 
@@ -227,6 +241,7 @@ class AsyncNotesResource(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -234,12 +249,15 @@ class AsyncNotesResource(AsyncAPIResource):
         self,
         *,
         text: str,
-        color: NotesCreateColor | NotGiven | None = NOT_GIVEN,
+        color: (
+            NotesCreateColor | Literal["yellow", "blue"] | NotGiven | None
+        ) = NOT_GIVEN,
         idempotency_key: str | NotGiven | None = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Note:
         """Create a note.
 
@@ -260,6 +278,7 @@ class AsyncNotesResource(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -271,6 +290,7 @@ class AsyncNotesResource(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Note:
         """Retrieve a note.
 
@@ -286,6 +306,7 @@ class AsyncNotesResource(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
@@ -294,11 +315,14 @@ class AsyncNotesResource(AsyncAPIResource):
         note_id: str,
         *,
         text: str | NotGiven = NOT_GIVEN,
-        color: NotesUpdateColor | NotGiven | None = NOT_GIVEN,
+        color: (
+            NotesUpdateColor | Literal["yellow", "blue"] | NotGiven | None
+        ) = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Note:
         """Update a note.
 
@@ -318,6 +342,7 @@ class AsyncNotesResource(AsyncAPIResource):
                 "extra_query": extra_query,
                 "extra_body": extra_body,
                 "timeout": timeout,
+                "max_retries": max_retries,
             },
         )
 
