@@ -44,7 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     try:
-        config = load_config(args.spec, args.config)
+        # Without --config, the document is read before its config, so that a wrong
+        # path to the document is what gets reported.
+        config = load_config(args.spec, args.config) if args.config else None
         result = build_site(args.spec, args.site, config, check=args.check)
     except SpecError as error:
         print(error, file=sys.stderr)

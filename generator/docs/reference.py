@@ -51,10 +51,9 @@ class Anchors:
 
 
 def code(language: str, label: str, source: str) -> Code:
+    """A code sample; its text ends with one newline, as a file does."""
     source = source.rstrip("\n") + "\n"
-    return Code(
-        language, label, source, markdown.highlight(source.rstrip("\n"), language)
-    )
+    return Code(language, label, source, markdown.highlight(source, language))
 
 
 def json_code(value: Any) -> Code | None:

@@ -111,7 +111,9 @@ class SchemaViews:
         target = self._resolve(schema) if ref else schema
         target = target if isinstance(target, dict) else {}
         model = self.model_of(ref) if ref else None
-        linked = ref is not None and (ref in stack or (model is not None and not expand))
+        linked = ref is not None and (
+            ref in stack or (model is not None and not expand)
+        )
         inner_stack = (*stack, ref) if ref else stack
 
         nullable, core = _split_null(target)
@@ -132,8 +134,8 @@ class SchemaViews:
             pattern=_pattern({**core, **_constraint_keys(siblings)}),
             values=_values(core),
             default=_json(core["default"]) if "default" in core else None,
-            children=() if linked else shape.children,
-            linked=(linked and bool(model) and bool(shape.children)) or shape.linked,
+            children=shape.children,
+            linked=shape.linked,
         )
 
     # ------------------------------------------------------------------ shapes
@@ -149,13 +151,16 @@ class SchemaViews:
     ) -> _Shape:
         """The type label of a schema and the rows nested under it."""
         if _has_properties(schema, self.builder):
-            children = self._object_fields(schema, direction, stack)
-            return _Shape("object", children, linked=linked)
+            if linked:
+                return _Shape("object", linked=True)
+            return _Shape("object", self._object_fields(schema, direction, stack))
         for keyword, word in (("oneOf", "one of"), ("anyOf", "any of")):
             variants = schema.get(keyword)
             if isinstance(variants, list):
                 rows = tuple(
-                    self.field("", v, direction, required=True, stack=stack, expand=expand)
+                    self.field(
+                        "", v, direction, required=True, stack=stack, expand=expand
+                    )
                     for v in variants
                 )
                 labels = ", ".join(row.type for row in rows)
@@ -165,7 +170,9 @@ class SchemaViews:
         inner, template = _inner(schema)
         if inner is None:
             return _Shape(_scalar_label(schema))
-        row = self.field("", inner, direction, required=True, stack=stack, expand=expand)
+        row = self.field(
+            "", inner, direction, required=True, stack=stack, expand=expand
+        )
         return _Shape(template.format(row.type), row.children, row.model, row.linked)
 
     def _object_fields(
@@ -185,11 +192,12 @@ class SchemaViews:
                 continue
             if direction == "response" and flags.get("writeOnly"):
                 continue
-            rows.append(
-                self.field(
-                    name, prop, direction, required=name in required, stack=stack
-                )
-            )
+            expand = direction == "request" or name in expanded
+            row = self.field(
+                name, prop, direction,
+                required=name in required, stack=stack, expand=expand,
+            )  # fmt: skip
+            rows.append(row)
         return tuple(rows)
 
     # ----------------------------------------------------------------- helpers

@@ -11,7 +11,6 @@ import base64
 import copy
 import hashlib
 import json
-import logging
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -37,8 +36,6 @@ from .samples import Samples
 from .schema_view import SchemaViews
 from .snippets import SnippetPlanner
 from .view import Facts, SearchEntry, SiteView
-
-logger = logging.getLogger(__name__)
 
 DOCS_TEMPLATES = TEMPLATES / "docs"
 HEADER = (
