@@ -542,7 +542,7 @@ class SchemaBuilder:
 
 
 def _member_name(value: str | int) -> str:
-    """`in-progress` -> IN_PROGRESS; `-createdAt` (a descending sort) -> CREATED_AT_DESC."""
+    """`in-progress` -> IN_PROGRESS; `-createdAt` (descending) -> CREATED_AT_DESC."""
     text = str(value)
     if text == "":
         return "EMPTY"
