@@ -178,7 +178,8 @@ def _field_markdown(text: str) -> str:
 
 
 def _sample_language(language: str) -> str:
-    return {"python": "Python", "bash": "Shell"}.get(language, language)
+    """The `lang` of a sample: the names Redoc and Scalar show without configuration."""
+    return {"python": "Python", "bash": "curl"}.get(language, language)
 
 
 def _facts(package: Package) -> Facts:

@@ -122,14 +122,14 @@ def test_openapi_json_carries_the_samples_of_the_page(
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             samples = {s["lang"]: s for s in operation["x-codeSamples"]}
-            assert sorted(samples) == ["Python", "Shell"], (method, path)
+            assert sorted(samples) == ["Python", "curl"], (method, path)
             shown = {
                 b.language: b.source
                 for b in page.blocks
                 if b.owner == operation["operationId"] and b.index == 0
             }
             assert samples["Python"]["source"] == shown["python"]
-            assert samples["Shell"]["source"] == shown["bash"]
+            assert samples["curl"]["source"] == shown["bash"]
 
 
 def test_openapi_json_is_the_bundled_document(published: dict[str, Any]) -> None:
