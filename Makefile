@@ -7,11 +7,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 SPEC := spec/openapi.yaml
+# The docs' browser tests drive Debian's Chromium (never a browser downloaded by a tool).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HAND_WRITTEN := generator tests
 
 .DEFAULT_GOAL := help
 .PHONY: help setup regenerate check-drift lint-spec lint format typecheck \
-	check-generated install-generated test test-unit golden docs bench clean
+	check-generated install-generated test test-unit test-docs golden docs bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -27,7 +30,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed ## install the pinned Python and npm tools
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq chromium
+
+setup: $(VENV)/.installed node_modules/.installed $(CHROMIUM) ## install the pinned tools and Chromium
 
 regenerate: $(VENV)/.installed ## regenerate generated/ from spec/
 	$(PY) -m generator generate $(SPEC) generated
@@ -61,6 +68,12 @@ check-generated: install-generated ## ruff and mypy --strict on generated/
 
 test-unit: $(VENV)/.installed ## the generator's unit and golden tests only
 	$(BIN)/pytest -q tests/generator tests/golden
+
+docs: $(VENV)/.installed ## build the API reference site into site/
+	$(PY) -m generator.docs $(SPEC) site
+
+test-docs: setup ## the docs: samples run and type-checked, curl checked, browser and axe
+	$(BIN)/pytest -q tests/docs
 
 golden: $(VENV)/.installed ## rewrite the golden trees from their specs (review the diff)
 	$(PY) -m tests.golden.update
