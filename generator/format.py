@@ -41,30 +41,34 @@ def format_files(
 ) -> dict[str, str]:
     """Path -> final text of every file; Python files are formatted by black."""
     cache = _Cache(cache_dir)
-    result: dict[str, str] = {}
+    files = list(files)
+    done: dict[str, str] = {}
     todo: list[RenderedFile] = []
     for file in files:
         if not file.is_python:
-            result[file.path] = file.text
+            done[file.path] = file.text
         elif (cached := cache.get(file.text)) is not None:
-            result[file.path] = cached
+            done[file.path] = cached
         else:
             todo.append(file)
 
+    # Longest first, handed out a few at a time: the files formatted last are short
+    # ones, so the workers finish together instead of one waiting on a long file.
+    todo.sort(key=lambda file: len(file.text), reverse=True)
     workers = min(
         jobs or os.cpu_count() or 1, len(todo) // (PARALLEL_THRESHOLD // 2) or 1
     )
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, len(todo) // (workers * 4))
+            chunk = max(1, len(todo) // (workers * 16))
             formatted = list(pool.map(_format_one, todo, chunksize=chunk))
     else:
         formatted = [_format_one(file) for file in todo]
 
     for file, text in zip(todo, formatted, strict=True):
-        result[file.path] = text
+        done[file.path] = text
         cache.put(file.text, text)
-    return result
+    return {file.path: done[file.path] for file in files}
 
 
 def _format_one(file: RenderedFile) -> str:

@@ -16,8 +16,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import json
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +28,7 @@ from functools import cache
 from importlib import metadata
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -35,7 +38,7 @@ from .bundle import Bundle, bundle
 from .config import Config
 from .errors import Diagnostic, Diagnostics, GeneratorError
 from .format import default_cache_dir, format_files
-from .load import load_document
+from .load import load_document, parse_pointer
 from .model import Package
 from .render import render_package
 from .validate import validate
@@ -203,14 +206,22 @@ class _Validation:
         self._child: multiprocessing.process.BaseProcess | None = None
         self._receiver: Connection | None = None
         self._verdicts = _Verdicts(cache_dir, bundled, lenient) if cache_dir else None
+        self._parts: _Parts | None = None
 
         remembered = self._verdicts.get() if self._verdicts else None
         if remembered is not None:
             self._finish(remembered)
-        elif concurrent and _size(bundled) >= CONCURRENT_VALIDATION_BYTES:
-            self._start(bundled, lenient)
+            return
+        if cache_dir is not None:
+            self._parts = _Parts.of(bundled, lenient, cache_dir)
+        if self._parts is not None and self._parts.all_proven:
+            self._finish([])
+            return
+        first = self._parts.unproven() if self._parts is not None else None
+        if concurrent and _size(first or bundled) >= CONCURRENT_VALIDATION_BYTES:
+            self._start(bundled, lenient, first)
         else:
-            self._finish(_validate(bundled, lenient))
+            self._finish(_validate(bundled, lenient, first))
 
     @property
     def finished(self) -> bool:
@@ -238,11 +249,11 @@ class _Validation:
             self._child.join()
             self._child = None
 
-    def _start(self, bundled: Bundle, lenient: bool) -> None:
+    def _start(self, bundled: Bundle, lenient: bool, first: Bundle | None) -> None:
         receiver, sender = multiprocessing.Pipe(duplex=False)
         self._child = multiprocessing.Process(
             target=_validate_in_child,
-            args=(bundled, lenient, sender),
+            args=(bundled, lenient, first, sender),
             name="openapi-validation",
             daemon=True,
         )
@@ -271,20 +282,33 @@ class _Validation:
         self.seconds = time.perf_counter() - self.started
         if self._verdicts is not None and not any(d.level == "error" for d in items):
             self._verdicts.put(items)
+        if self._parts is not None and not items:
+            self._parts.remember()
 
 
-def _validate(bundled: Bundle, lenient: bool) -> list[Diagnostic]:
+def _validate(
+    bundled: Bundle, lenient: bool, first: Bundle | None = None
+) -> list[Diagnostic]:
+    """Validate `first` (the parts not yet proven valid), then, unless it is
+    flawless, the whole document, whose diagnostics are the ones reported."""
+    if first is not None:
+        diagnostics = Diagnostics()
+        validate(first, diagnostics, lenient=lenient)
+        if not diagnostics.items:
+            return []
     diagnostics = Diagnostics()
     validate(bundled, diagnostics, lenient=lenient)
     return diagnostics.items
 
 
-def _validate_in_child(bundled: Bundle, lenient: bool, sender: Connection) -> None:
+def _validate_in_child(
+    bundled: Bundle, lenient: bool, first: Bundle | None, sender: Connection
+) -> None:
     # Objects inherited from the parent live as long as this process: sparing them
     # from garbage collection makes validating a large document about a fifth faster.
     gc.freeze()
     try:
-        outcome: object = _validate(bundled, lenient)
+        outcome: object = _validate(bundled, lenient, first)
     except Exception as error:  # sent to the parent, which raises it
         outcome = error
     try:
@@ -339,6 +363,200 @@ class _Verdicts:
             temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_bytes(msgspec.json.encode(items))
             temporary.replace(self.path)
+
+
+class _Parts:
+    """The document cut into parts that validate on their own, and which are proven.
+
+    A part is one path item, webhook or component; each part is validated together
+    with the components it references, directly or not (its closure), and with the
+    rest of the document (info, servers, tags...). The validator's checks do not
+    reach further than that: its first pass checks each object where it stands, its
+    second follows references. The one check across parts, unique operationIds, is
+    made here: a document with a repeated operationId is not cut.
+
+    A part whose content, closure and surroundings were in a flawless document
+    before is proven; the others are validated as one smaller document. Whatever
+    that finds, the whole document is validated again for the report, so messages
+    are always those of a whole run.
+    """
+
+    def __init__(
+        self,
+        bundled: Bundle,
+        parts: dict[_PartId, Any],
+        digests: dict[_PartId, bytes],
+        closures: dict[_PartId, set[_PartId]],
+        index: Path,
+    ) -> None:
+        self.bundled = bundled
+        self.parts = parts
+        self.closures = closures
+        self.index = index
+        self.keys = {
+            part: _digest(
+                digests[_SURROUNDINGS],
+                digests[part],
+                *sorted(digests[other] for other in closures[part]),
+            )
+            for part in digests
+        }
+        try:
+            known = self.index.read_bytes()
+        except OSError:
+            known = b""
+        proven = {known[i : i + 32] for i in range(0, len(known), 32)}
+        self.unproven_parts = [p for p, key in self.keys.items() if key not in proven]
+
+    @classmethod
+    def of(cls, bundled: Bundle, lenient: bool, directory: Path) -> _Parts | None:
+        """The parts of `bundled`, or None if it cannot be cut (then it is not)."""
+        parts = _cut(bundled.data)
+        if parts is None or _repeats_operation_ids(parts):
+            return None
+        salt = _generator_fingerprint() + (b"lenient" if lenient else b"strict")
+        digests: dict[_PartId, bytes] = {}
+        references: dict[_PartId, set[_PartId]] = {}
+        try:
+            for part, value in parts.items():
+                encoded = msgspec.json.encode(value)
+                digests[part] = _digest(salt, repr(part).encode(), encoded)
+                references[part] = _references(encoded, parts)
+        except (TypeError, ValueError, msgspec.EncodeError):
+            return None  # values JSON cannot hold, or a malformed reference
+        root = str(bundled.document.root).encode()
+        index = directory / "validated" / "parts" / _digest(root).hex()
+        return cls(bundled, parts, digests, _closures(references), index)
+
+    @property
+    def all_proven(self) -> bool:
+        return not self.unproven_parts
+
+    def unproven(self) -> Bundle:
+        """The smallest document holding every unproven part and its closure."""
+        wanted: set[_PartId] = {_SURROUNDINGS}
+        for part in self.unproven_parts:
+            wanted |= {part, *self.closures[part]}
+        data: dict[str, Any] = {}
+        for key, value in self.bundled.data.items():
+            if key in _SECTIONS:
+                data[key] = _chosen(value, (key,), wanted)
+            elif key == "components":
+                kinds = {
+                    kind: _chosen(v, (key, kind), wanted) for kind, v in value.items()
+                }
+                data[key] = {
+                    kind: entries for kind, entries in kinds.items() if entries
+                }
+            else:
+                data[key] = value
+        return Bundle(data, self.bundled.document, self.bundled.origins)
+
+    def remember(self) -> None:
+        """Record every part as proven: the whole document was found flawless."""
+        with contextlib.suppress(OSError):  # not remembering only costs time
+            self.index.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.index.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(b"".join(sorted(self.keys.values())))
+            temporary.replace(self.index)
+
+
+# A part: ("paths", "/projects"), ("webhooks", name) or ("components", kind, name);
+# everything else in the document (info, servers, tags...) is the part ().
+_PartId = tuple[str, ...]
+_SURROUNDINGS: _PartId = ()
+_SECTIONS = ("paths", "webhooks")
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_REFERENCE = re.compile(rb'"\$ref":("(?:[^"\\]|\\.)*")')
+
+
+def _cut(data: Any) -> dict[_PartId, Any] | None:
+    """The parts of a document, in document order; None if its shape is unexpected."""
+    if not isinstance(data, dict):
+        return None
+    parts: dict[_PartId, Any] = {
+        _SURROUNDINGS: {
+            k: v for k, v in data.items() if k not in (*_SECTIONS, "components")
+        }
+    }
+    for section in _SECTIONS:
+        entries = data.get(section, {})
+        if not isinstance(entries, dict):
+            return None
+        parts.update(((section, name), entry) for name, entry in entries.items())
+    components = data.get("components", {})
+    if not isinstance(components, dict):
+        return None
+    for kind, entries in components.items():
+        if not isinstance(entries, dict):
+            return None
+        parts.update(
+            (("components", kind, name), entry) for name, entry in entries.items()
+        )
+    return parts
+
+
+def _chosen(
+    entries: dict[str, Any], prefix: _PartId, wanted: set[_PartId]
+) -> dict[str, Any]:
+    return {name: entry for name, entry in entries.items() if (*prefix, name) in wanted}
+
+
+def _repeats_operation_ids(parts: dict[_PartId, Any]) -> bool:
+    seen: set[object] = set()
+    for part, item in parts.items():
+        if not part or part[0] not in _SECTIONS or not isinstance(item, dict):
+            continue
+        for method in _HTTP_METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict) and "operationId" in operation:
+                operation_id = repr(operation["operationId"])
+                if operation_id in seen:
+                    return True
+                seen.add(operation_id)
+    return False
+
+
+def _references(encoded: bytes, parts: dict[_PartId, Any]) -> set[_PartId]:
+    """The parts that local references in a part's JSON point into.
+
+    Every `"$ref"` key counts, even one inside an example: a reference too many only
+    makes a closure larger.
+    """
+    found: set[_PartId] = set()
+    for match in _REFERENCE.finditer(encoded):
+        reference = json.loads(match.group(1))
+        if not isinstance(reference, str) or not reference.startswith("#"):
+            continue
+        tokens = parse_pointer(reference[1:])
+        size = 3 if tokens[:1] == ("components",) else 2
+        if tokens[:size] in parts and len(tokens) >= size:
+            found.add(tokens[:size])
+    return found
+
+
+def _closures(references: dict[_PartId, set[_PartId]]) -> dict[_PartId, set[_PartId]]:
+    """Every part reachable from each part through references, the part excluded."""
+    closures: dict[_PartId, set[_PartId]] = {}
+    for start, direct in references.items():
+        reached: set[_PartId] = set()
+        pending = list(direct)
+        while pending:
+            part = pending.pop()
+            if part not in reached:
+                reached.add(part)
+                pending.extend(references.get(part, ()))
+        reached.discard(start)
+        closures[start] = reached
+    return closures
+
+
+def _digest(*pieces: bytes) -> bytes:
+    digest = hashlib.sha256()
+    for piece in pieces:
+        digest.update(len(piece).to_bytes(8, "little"))
+        digest.update(piece)
+    return digest.digest()
 
 
 @cache

@@ -1,0 +1,226 @@
+"""Generation benchmarks: this generator against openapi-python-client, by size.
+
+Both tools read the same single-file document: the CODEFLUSS document bundled into
+one JSON file, and synthetic documents of growing size. Each tool runs as a user runs
+it, as a command in a fresh process, so that imports and start-up count.
+
+- cold: an empty cache and no output directory;
+- warm: the same command again, nothing changed (openapi-python-client has no cache:
+  its rerun is a cold run, so only this generator's is measured);
+- one operation changed: one operation gets a new query parameter and summary, then
+  the same command runs again over the previous output and cache.
+
+openapi-python-client is installed in its own environment under `.bench/`, pinned to
+`OPC_VERSION`, on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.bundle import bundle
+from generator.load import load_document
+
+from .measure import Run, median, run_process
+from .synthetic import build_document
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / ".bench"
+OPC_VERSION = "0.29.1"
+OPC_ENV = BENCH_DIR / f"openapi-python-client-{OPC_VERSION}"
+_METHODS = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document both tools read, and its variant with one operation changed."""
+
+    name: str
+    operations: int
+    spec: Path  # where the tools read it; the variants are copied here in turn
+    original: Path
+    changed: Path
+    package: str
+
+    @property
+    def size(self) -> int:
+        return self.original.stat().st_size
+
+
+@dataclass
+class Measurement:
+    """The runs of one document; medians are taken when the table is printed."""
+
+    document: Document
+    ours_cold: list[Run] = field(default_factory=list)
+    theirs_cold: list[Run] = field(default_factory=list)
+    ours_warm: list[Run] = field(default_factory=list)
+    ours_changed: list[Run] = field(default_factory=list)
+    output: Path | None = None  # the last package this generator wrote
+
+    def seconds(self, runs: list[Run]) -> float:
+        return median([run.seconds for run in runs])
+
+    def peak(self, runs: list[Run]) -> float:
+        return median([run.peak_bytes for run in runs])
+
+
+# --------------------------------------------------------------------- documents
+
+
+def codefluss_document(workdir: Path) -> Document:
+    """The CODEFLUSS document, bundled into one JSON file (the peer reads one file)."""
+    data = bundle(load_document(ROOT / "spec" / "openapi.yaml")).data
+    config = (ROOT / "spec" / "generator.yaml").read_text(encoding="utf-8")
+    return _document("CODEFLUSS", data, workdir / "codefluss", ".json", config)
+
+
+def synthetic_document(workdir: Path, operations: int) -> Document:
+    data = build_document(operations)
+    package = f"synthetic_{operations}"
+    config = f"package: {package}\n"
+    return _document(
+        f"synthetic {operations}", data, workdir / f"synthetic-{operations}", ".yaml",
+        config,
+    )  # fmt: skip
+
+
+def _document(
+    name: str, data: dict[str, Any], directory: Path, suffix: str, config: str
+) -> Document:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "spec").mkdir(exist_ok=True)
+    original = directory / f"original{suffix}"
+    changed = directory / f"changed{suffix}"
+    spec = directory / "spec" / f"openapi{suffix}"
+    _dump(data, original)
+    _dump(_change_one_operation(data), changed)
+    shutil.copyfile(original, spec)
+    (directory / "spec" / "generator.yaml").write_text(config, encoding="utf-8")
+    package = yaml.safe_load(config)["package"]
+    return Document(name, _count(data), spec, original, changed, package)
+
+
+def _dump(data: dict[str, Any], path: Path) -> None:
+    if path.suffix == ".json":
+        text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    else:
+        text = yaml.dump(
+            data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=88
+        )
+    path.write_text(text, encoding="utf-8")
+
+
+def _change_one_operation(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy where the middle operation has a new query parameter and summary."""
+    changed: dict[str, Any] = json.loads(json.dumps(data))
+    paths = changed["paths"]
+    path = list(paths)[len(paths) // 2]
+    method = next(m for m in _METHODS if m in paths[path])
+    operation = paths[path][method]
+    operation["summary"] = f"{operation.get('summary', method)} (revised)"
+    operation.setdefault("parameters", []).append(
+        {
+            "name": "includeHistory",
+            "in": "query",
+            "description": "Whether to include the change history.",
+            "schema": {"type": "boolean", "default": False},
+        }
+    )
+    return changed
+
+
+def _count(data: dict[str, Any]) -> int:
+    return sum(
+        1 for item in data["paths"].values() for method in _METHODS if method in item
+    )
+
+
+# ------------------------------------------------------------------------- tools
+
+
+def ensure_peer() -> Path:
+    """The `openapi-python-client` command, installed under `.bench/` on first use."""
+    command = OPC_ENV / "bin" / "openapi-python-client"
+    marker = OPC_ENV / ".installed"
+    if command.exists() and marker.exists():
+        return command
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(OPC_ENV)], check=True)
+    pip = [str(OPC_ENV / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    installed = subprocess.run(
+        [*pip, "--disable-pip-version-check", f"openapi-python-client=={OPC_VERSION}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if installed.returncode != 0:
+        raise RuntimeError(
+            f"Installing openapi-python-client {OPC_VERSION} into {OPC_ENV} failed:\n"
+            f"{installed.stdout}{installed.stderr}"
+        )
+    marker.write_text(OPC_VERSION + "\n", encoding="utf-8")
+    return command
+
+
+def peer_version(command: Path) -> str:
+    completed = subprocess.run(
+        [str(command), "--version"], capture_output=True, text=True, check=True
+    )
+    return completed.stdout.strip()
+
+
+def run_ours(document: Document, output: Path, cache: Path) -> Run:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    command: list[str | Path] = [sys.executable, "-m", "generator", "generate"]
+    command += [document.spec, output]
+    return run_process([*command, "--quiet"], env=env, cwd=ROOT)
+
+
+def run_theirs(command: Path, document: Document, output: Path) -> Run:
+    # Its post-generation hooks run `ruff`, which lives in the same environment.
+    env = {**os.environ, "PATH": f"{command.parent}{os.pathsep}{os.environ['PATH']}"}
+    arguments: list[str | Path] = ["generate", "--path", document.spec]
+    arguments += ["--output-path", output]
+    return run_process(
+        [command, *arguments, "--meta", "none", "--overwrite"], env=env, cwd=ROOT
+    )
+
+
+# -------------------------------------------------------------------- measuring
+
+
+def measure(document: Document, peer: Path, rounds: int, scratch: Path) -> Measurement:
+    """Run both tools on `document` `rounds` times, alternating which goes first."""
+    result = Measurement(document)
+    for round_ in range(rounds):
+        place = scratch / f"{document.spec.parent.parent.name}-{round_}"
+        shutil.rmtree(place, ignore_errors=True)
+        ours, theirs, cache = place / "ours", place / "theirs", place / "cache"
+        shutil.copyfile(document.original, document.spec)
+
+        if round_ % 2 == 0:
+            result.ours_cold.append(run_ours(document, ours, cache))
+            result.theirs_cold.append(run_theirs(peer, document, theirs))
+        else:
+            result.theirs_cold.append(run_theirs(peer, document, theirs))
+            result.ours_cold.append(run_ours(document, ours, cache))
+        result.ours_warm.append(run_ours(document, ours, cache))
+
+        shutil.copyfile(document.changed, document.spec)
+        result.ours_changed.append(run_ours(document, ours, cache))
+        shutil.copyfile(document.original, document.spec)
+
+        shutil.rmtree(theirs, ignore_errors=True)
+        if result.output is not None:
+            shutil.rmtree(result.output.parent, ignore_errors=True)
+        result.output = ours
+    return result
