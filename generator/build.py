@@ -72,7 +72,7 @@ def build_package(bundle: Bundle, config: Config, diagnostics: Diagnostics) -> P
     """The whole intermediate model of the package generated from `bundle`."""
     data = bundle.data
     schemas = SchemaBuilder(bundle, diagnostics)
-    conventions = _conventions(bundle)
+    conventions = _conventions(bundle, diagnostics)
     operations = _OperationBuilder(
         bundle, schemas, diagnostics, conventions, config.client
     )
@@ -106,15 +106,11 @@ def build_package(bundle: Bundle, config: Config, diagnostics: Diagnostics) -> P
 # ------------------------------------------------------------------- conventions
 
 
-def _conventions(bundle: Bundle) -> Conventions:
+def _conventions(bundle: Bundle, diagnostics: Diagnostics) -> Conventions:
     """What the runtime must know about the API, read from the document."""
     data = bundle.data
     components = data.get("components") or {}
-    schemes = components.get("securitySchemes") or {}
-    auth: Literal["bearer"] | None = None
-    if any(s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer"
-           for s in schemes.values() if isinstance(s, dict)):  # fmt: skip
-        auth = "bearer"
+    auth, auth_header = _authentication(bundle, diagnostics)
 
     error_paths: dict[str, tuple[str, ...]] = {}
     meta_field = None
@@ -129,6 +125,7 @@ def _conventions(bundle: Bundle) -> Conventions:
 
     return Conventions(
         auth=auth,
+        auth_header=auth_header,
         request_id_header=_find_request_id_header(data),
         idempotency_header=_find_idempotency_header(data),
         error_code=error_paths.get("code"),
@@ -136,6 +133,38 @@ def _conventions(bundle: Bundle) -> Conventions:
         error_details=error_paths.get("details"),
         meta_field=meta_field,
     )
+
+
+def _authentication(
+    bundle: Bundle, diagnostics: Diagnostics
+) -> tuple[Literal["bearer", "header"] | None, str]:
+    """How the client sends its API key, from the document's security schemes.
+
+    A bearer token (HTTP bearer, OAuth 2 or OpenID Connect access token) goes in
+    `Authorization: Bearer`; an API key in a header goes in that header. Other schemes
+    (HTTP basic, keys in the query or a cookie) are not sent by the client: it warns,
+    and the credentials can be passed with `default_headers` or `default_query`.
+    """
+    schemes = (bundle.data.get("components") or {}).get("securitySchemes") or {}
+    found: tuple[Literal["bearer", "header"] | None, str] = (None, "Authorization")
+    for name, scheme in schemes.items():
+        if not isinstance(scheme, dict):
+            continue
+        kind = scheme.get("type")
+        if kind in ("oauth2", "openIdConnect") or (
+            kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer"
+        ):
+            return ("bearer", "Authorization")
+        if kind == "apiKey" and scheme.get("in") == "header" and found[0] is None:
+            found = ("header", str(scheme.get("name") or "Authorization"))
+        elif found[0] is None:
+            diagnostics.warn(
+                f"The security scheme {name!r} ({kind}, in {scheme.get('in', '-')}) is "
+                "not sent by the client; pass its credentials with `default_headers` "
+                "or `default_query`.",
+                bundle.location(("components", "securitySchemes", name)),
+            )
+    return found
 
 
 def _find_request_id_header(data: dict[str, Any]) -> str | None:

@@ -200,7 +200,8 @@ class Environment:
 class Conventions:
     """What the runtime needs to know about the API; printed into the client class."""
 
-    auth: Literal["bearer"] | None
+    auth: Literal["bearer", "header"] | None
+    auth_header: str  # the header holding the key when auth is "header"
     request_id_header: str | None
     idempotency_header: str | None
     error_code: tuple[str, ...] | None

@@ -204,8 +204,11 @@ class BaseAPIClient(Generic[HttpClientT]):
     def _build_headers(self) -> httpx.Headers:
         # Built once per client, not per call.
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
-        if self._conventions.auth == "bearer" and self.api_key:
+        conventions = self._conventions
+        if conventions.auth == "bearer" and self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
+        elif conventions.auth == "header" and self.api_key:
+            headers[conventions.auth_header] = self.api_key
         headers.update(self._default_headers)
         return httpx.Headers(headers)
 

@@ -328,6 +328,21 @@ async def test_async_client_and_discriminated_body(
     assert json.loads(recorder.seen[-1]["body"]) == {"shapeType": "square", "side": 3.0}
 
 
+def test_an_api_key_scheme_in_a_header_sends_the_key_there(
+    hostile: ModuleType, server: str, recorder: type[_Recorder]
+) -> None:
+    recorder.routes[("GET", "/list")] = (
+        200,
+        "application/json",
+        b'[{"enabled": true}]',
+    )
+    client = hostile.Hostile(api_key="secret-key", base_url=server, max_retries=0)
+
+    assert [item.enabled for item in client.my_items.list()] == [True]
+    headers = recorder.seen[-1]["headers"]
+    assert headers["X-Api-Key"] == "secret-key" and "Authorization" not in headers
+
+
 def test_envelope_is_unwrapped_and_pages_follow_the_cursor(
     notes: ModuleType, server: str, recorder: type[_Recorder]
 ) -> None:

@@ -29,7 +29,8 @@ Environment = str
 
 _ENVIRONMENTS: dict[str, str] = {}
 _CONVENTIONS = APIConventions(
-    auth=None,
+    auth="header",
+    auth_header="X-Api-Key",
     request_id_header=None,
     idempotency_header=None,
     error_code=None,
@@ -55,7 +56,7 @@ class Hostile(SyncAPIClient):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        environment: Environment = "",
+        environment: Environment | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
@@ -101,7 +102,7 @@ class AsyncHostile(AsyncAPIClient):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        environment: Environment = "",
+        environment: Environment | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,

@@ -21,13 +21,16 @@ R = TypeVar("R")
 class APIConventions:
     """How one API authenticates, identifies requests, and shapes its bodies.
 
+    `auth` says how the API key is sent: "bearer" as `Authorization: Bearer <key>`,
+    "header" as the value of the header `auth_header`, None not at all.
     Key paths (`error_code`, ...) name keys in the plain JSON of an error body;
     `meta_field` is the attribute of a response model that holds the envelope's
     metadata; `request_id_keys` are the keys tried inside that metadata when the
     response has no request-id header.
     """
 
-    auth: Literal["bearer"] | None = "bearer"
+    auth: Literal["bearer", "header"] | None = "bearer"
+    auth_header: str = "Authorization"
     request_id_header: str | None = None
     idempotency_header: str | None = None
     error_code: tuple[str, ...] | None = None
