@@ -19,6 +19,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -40,7 +41,7 @@ from .errors import Diagnostic, Diagnostics, GeneratorError
 from .format import default_cache_dir, format_files
 from .load import load_document, parse_pointer
 from .model import Package
-from .render import render_package
+from .render import TEMPLATES, render_package
 from .validate import validate
 
 Progress = Callable[[str, float], None]
@@ -49,6 +50,8 @@ STAGES = ("load", "validate", "build", "render", "format", "write")
 # Below this size (the document as compact JSON), validating costs less than starting
 # a process for it.
 CONCURRENT_VALIDATION_BYTES = 64_000
+# Packages whose versions change the generated files.
+_OUTPUT_PACKAGES = ("black", "jinja2", "pyyaml")
 # Packages whose versions change what validation reports.
 _VALIDATOR_PACKAGES = (
     "openapi-spec-validator",
@@ -115,6 +118,31 @@ def generate(
     with stages.timing("load"):
         bundled = bundle(load_document(spec))
 
+    outputs = _Outputs(cache_dir, bundled, config, lenient)
+    remembered = outputs.get()
+    if remembered is not None:
+        files, warnings, package = remembered
+        for stage in STAGES[1:-1]:
+            stages.done(stage, 0.0)
+    else:
+        files, warnings, package = _compute(bundled, config, lenient, cache_dir, stages)
+        outputs.put(files, warnings, package)
+
+    with stages.timing("write"):
+        changes = write.plan(output, files)
+        if not check:
+            write.apply(output, files, changes)
+    return Result(changes, warnings, files, package)
+
+
+def _compute(
+    bundled: Bundle,
+    config: Config,
+    lenient: bool,
+    cache_dir: Path,
+    stages: _Stages,
+) -> tuple[dict[str, bytes], list[Diagnostic], Package]:
+    """Validate (alongside the rest), build, render and format the package."""
     validation = _Validation(bundled, lenient, cache_dir, concurrent=True)
     try:
         if validation.finished:
@@ -132,12 +160,7 @@ def generate(
     diagnostics = Diagnostics()
     for diagnostic in [*validation.result(), *built.items]:
         diagnostics.add(diagnostic)
-
-    with stages.timing("write"):
-        changes = write.plan(output, files)
-        if not check:
-            write.apply(output, files, changes)
-    return Result(changes, diagnostics.warnings, files, package)
+    return files, diagnostics.warnings, package
 
 
 def _produce(
@@ -330,22 +353,17 @@ class _Verdicts:
     """Validation results kept on disk, keyed by everything they depend on.
 
     The key covers the generator's own source, the validator's version, `lenient`,
-    and the bytes of every file of the document (file names and lines appear in the
-    warnings). Only runs without errors are kept: a failing document is validated
-    every time, so its messages always come from the current run.
+    and the document (see `_document_digest`). Only runs without errors are kept: a
+    failing document is validated every time, so its messages always come from the
+    current run.
     """
 
     def __init__(self, directory: Path, bundled: Bundle, lenient: bool) -> None:
         self.path: Path | None = None
-        digest = hashlib.sha256(_generator_fingerprint())
-        digest.update(b"lenient" if lenient else b"strict")
-        try:
-            for file in sorted(bundled.document.files):
-                digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
-        except OSError:
-            return  # a file changed under the run: do not remember this one
-        key = digest.hexdigest()
-        self.path = directory / "validated" / key[:2] / key[2:]
+        document = _document_digest(bundled)
+        if document is not None:
+            key = _digest(_generator_fingerprint(), str(lenient).encode(), document)
+            self.path = directory / "validated" / key.hex()[:2] / key.hex()[2:]
 
     def get(self) -> list[Diagnostic] | None:
         if self.path is None:
@@ -363,6 +381,75 @@ class _Verdicts:
             temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_bytes(msgspec.json.encode(items))
             temporary.replace(self.path)
+
+
+class _Outputs:
+    """The files, warnings and model of the last run for a document, on disk.
+
+    A run whose inputs are all the same as the last one's (the document, the config,
+    `lenient`, the generator's source and templates, and the versions of the tools
+    it runs) computes the same output, so it is taken from here instead. One entry
+    is kept per document root.
+    """
+
+    def __init__(
+        self, directory: Path, bundled: Bundle, config: Config, lenient: bool
+    ) -> None:
+        self.key: bytes | None = None
+        root = str(bundled.document.root).encode()
+        self.path = directory / "runs" / _digest(root).hex()
+        document = _document_digest(bundled)
+        if document is not None:
+            inputs = f"{config!r}|{lenient}".encode()
+            self.key = _digest(_generator_fingerprint(), _output_fingerprint())
+            self.key = _digest(self.key, inputs, document)
+
+    def get(self) -> tuple[dict[str, bytes], list[Diagnostic], Package] | None:
+        if self.key is None:
+            return None
+        try:
+            with self.path.open("rb") as stored:
+                if stored.read(len(self.key)) != self.key:
+                    return None
+                # The entry was written by this generator, in the user's own cache.
+                files, warnings, package = pickle.load(stored)  # noqa: S301
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            return None
+        return files, warnings, package
+
+    def put(
+        self, files: dict[str, bytes], warnings: list[Diagnostic], package: Package
+    ) -> None:
+        if self.key is None:
+            return
+        with contextlib.suppress(OSError, pickle.PicklingError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as stored:
+                stored.write(self.key)
+                pickle.dump((files, warnings, package), stored, protocol=5)
+            temporary.replace(self.path)
+
+
+def _document_digest(bundled: Bundle) -> bytes | None:
+    """A digest of every file of the document: its name, bytes and parsed content.
+
+    The parsed content is what the run works from; the bytes (read again here) add
+    what parsing drops but messages show, such as line numbers. A file that changed
+    since it was parsed makes the two disagree, and so the digest matches no later
+    run. None if a file cannot be read or holds values JSON cannot.
+    """
+    pieces: list[bytes] = []
+    try:
+        for file, parsed in sorted(bundled.document.files.items()):
+            pieces += [
+                str(file).encode(),
+                file.read_bytes(),
+                msgspec.json.encode(parsed),
+            ]
+    except (OSError, TypeError, msgspec.EncodeError):
+        return None
+    return _digest(*pieces)
 
 
 class _Parts:
@@ -557,6 +644,19 @@ def _digest(*pieces: bytes) -> bytes:
         digest.update(len(piece).to_bytes(8, "little"))
         digest.update(piece)
     return digest.digest()
+
+
+@cache
+def _output_fingerprint() -> bytes:
+    """The templates and the versions of the tools that shape the output, hashed."""
+    pieces = [f"{name}={metadata.version(name)}".encode() for name in _OUTPUT_PACKAGES]
+    for template in sorted(TEMPLATES.rglob("*")):
+        if template.is_file():
+            pieces += [
+                str(template.relative_to(TEMPLATES)).encode(),
+                template.read_bytes(),
+            ]
+    return _digest(*pieces)
 
 
 @cache

@@ -154,3 +154,23 @@ def test_a_regeneration_reports_a_new_error_as_a_fresh_validation_does(
 
     assert str(regenerated.value) == str(fresh.value)
     assert "Path parameter 'page' for 'get' operation" in str(fresh.value)
+
+
+def test_a_regeneration_of_an_unchanged_document_reuses_the_last_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
+    cache = tmp_path / "cache"
+    first = generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)
+
+    def fail(*_arguments: Any) -> None:
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(pipeline, "build_package", fail)
+    again = generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)
+    assert (again.files, again.warnings, again.changes) == (first.files, [], [])
+    assert again.package == first.package
+
+    spec.write_text(spec.read_text(encoding="utf-8") + "# a comment\n")
+    with pytest.raises(AssertionError, match="built again"):
+        generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)
