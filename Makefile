@@ -70,7 +70,7 @@ test-unit: $(VENV)/.installed ## the generator's unit and golden tests only
 	$(BIN)/pytest -q tests/generator tests/golden
 
 docs: $(VENV)/.installed ## build the API reference site into site/
-	$(PY) -m generator.docs $(SPEC) site
+	$(PY) -m generator docs $(SPEC) site
 
 test-docs: setup ## the docs: samples run and type-checked, curl checked, browser and axe
 	$(BIN)/pytest -q tests/docs

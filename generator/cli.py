@@ -12,6 +12,7 @@ from pathlib import Path
 from .config import DEFAULT_CONFIG_NAME, load_config
 from .errors import Diagnostics, GeneratorError, SpecError, format_warnings
 from .pipeline import generate, load_and_validate
+from .write import Change
 
 logger = logging.getLogger("generator")
 
@@ -97,6 +98,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_common(val)
     val.set_defaults(run=_validate)
+
+    docs = commands.add_parser(
+        "docs",
+        help="build the API reference site from a document",
+        description="Build the API reference site for SPEC into SITE_DIR: index.html "
+        "with its stylesheet and script, and openapi.json with code samples on every "
+        "operation. Nothing is written unless the whole site was built.",
+    )
+    docs.add_argument(
+        "spec", type=Path, metavar="SPEC", help="the root file of the document"
+    )
+    docs.add_argument("site", type=Path, metavar="SITE_DIR", help="where the site goes")
+    docs.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help=f"the generator config (default: {DEFAULT_CONFIG_NAME} beside SPEC)",
+    )
+    docs.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; list the files that would change and exit 1 if any would",
+    )
+    docs.add_argument(
+        "--quiet", action="store_true", help="print only errors and warnings"
+    )
+    docs.set_defaults(run=_docs)
     return parser
 
 
@@ -139,17 +167,7 @@ def _generate(args: argparse.Namespace) -> int:
         print(format_warnings(result.warnings), file=sys.stderr)
 
     if args.check:
-        if result.changes:
-            print(
-                f"{len(result.changes)} file(s) in {args.output} would change:",
-                file=sys.stderr,
-            )
-            for change in result.changes:
-                print(f"  {change.action}: {change.path}", file=sys.stderr)
-            return 1
-        if not args.quiet:
-            print(f"{args.output} is up to date.", file=sys.stderr)
-        return 0
+        return _report_check(args.output, result.changes, quiet=args.quiet)
 
     if not args.quiet:
         elapsed = time.perf_counter() - progress.started
@@ -160,6 +178,41 @@ def _generate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    # Imported here: the docs need markdown-it and Pygments, generation does not.
+    from .docs.site import build_site  # noqa: PLC0415
+
+    started = time.perf_counter()
+    # Without --config the document is read before its config, so that a wrong path
+    # to the document is what gets reported.
+    config = load_config(args.spec, args.config) if args.config else None
+    result = build_site(args.spec, args.site, config, check=args.check)
+    if result.warnings:
+        print(format_warnings(result.warnings), file=sys.stderr)
+    if args.check:
+        return _report_check(args.site, result.changes, quiet=args.quiet)
+    if not args.quiet:
+        size = sum(len(content) for content in result.files.values())
+        print(
+            f"Built {len(result.files)} files ({size / 1024:.0f} KiB) into {args.site} "
+            f"in {time.perf_counter() - started:.2f} s; {len(result.changes)} changed.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _report_check(output: Path, changes: list[Change], *, quiet: bool) -> int:
+    """For --check: list what would change; 1 if anything would."""
+    if not changes:
+        if not quiet:
+            print(f"{output} is up to date.", file=sys.stderr)
+        return 0
+    print(f"{len(changes)} file(s) in {output} would change:", file=sys.stderr)
+    for change in changes:
+        print(f"  {change.action}: {change.path}", file=sys.stderr)
+    return 1
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -194,10 +194,14 @@ def test_the_command_line_builds_and_then_finds_nothing_to_change(
         r"Built 4 files \(\d+ KiB\) into .* 4 changed\.", capsys.readouterr().err
     )
     assert main([str(SPEC), str(tmp_path), "--check"]) == 0
+    assert capsys.readouterr().err == f"{tmp_path} is up to date.\n"
 
     (tmp_path / "index.html").write_text("edited by hand")
     assert main([str(SPEC), str(tmp_path), "--check"]) == 1
-    assert capsys.readouterr().err.strip() == "update: index.html"
+    assert capsys.readouterr().err.splitlines() == [
+        f"1 file(s) in {tmp_path} would change:",
+        "  update: index.html",
+    ]
 
 
 def test_the_command_line_reports_a_missing_document(

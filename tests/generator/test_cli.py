@@ -92,7 +92,7 @@ def test_help_of_each_command_mentions_every_option(black_cache: Path) -> None:
         assert result.returncode == 0, result.stderr
         expected = set(options(subparser)) | {"SPEC"}
         assert expected <= set(re.findall(r"--?[a-z-]+|[A-Z_]{3,}", result.stdout))
-    assert set(commands.choices) == {"generate", "validate"}
+    assert set(commands.choices) == {"generate", "validate", "docs"}
     generate = commands.choices["generate"]
     assert {"--config", "--package-name", "--check", "--lenient", "--quiet"} <= set(
         options(generate)
