@@ -14,17 +14,21 @@ import importlib.metadata
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
-
-import black
-from black.mode import TargetVersion
-from black.parsing import InvalidInput
+from typing import TYPE_CHECKING
 
 from .errors import GeneratorError
-from .render import RenderedFile
 
+if TYPE_CHECKING:
+    import black
+
+    from .render import RenderedFile
+
+# black is imported when the first file needs it: a run whose files are all cached
+# (or that reuses the last run's output) does without it.
 _BLACK_VERSION = importlib.metadata.version("black")
-MODE = black.Mode(line_length=88, target_versions={TargetVersion.PY311})
+LINE_LENGTH = 88
 # Below this many uncached files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
 
@@ -59,6 +63,7 @@ def format_files(
         jobs or os.cpu_count() or 1, len(todo) // (PARALLEL_THRESHOLD // 2) or 1
     )
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+        mode()  # import black once here: the workers start as copies of this process
         with ProcessPoolExecutor(max_workers=workers) as pool:
             chunk = max(1, len(todo) // (workers * 16))
             formatted = list(pool.map(_format_one, todo, chunksize=chunk))
@@ -71,9 +76,21 @@ def format_files(
     return {file.path: done[file.path] for file in files}
 
 
+@cache
+def mode() -> black.Mode:
+    """black's settings for generated code: its default width, Python 3.11 syntax."""
+    import black  # noqa: PLC0415 - see the note on _BLACK_VERSION
+    from black.mode import TargetVersion  # noqa: PLC0415
+
+    return black.Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY311})
+
+
 def _format_one(file: RenderedFile) -> str:
+    import black  # noqa: PLC0415 - see the note on _BLACK_VERSION
+    from black.parsing import InvalidInput  # noqa: PLC0415
+
     try:
-        return black.format_str(file.text, mode=MODE)
+        return black.format_str(file.text, mode=mode())
     except InvalidInput as error:
         raise GeneratorError(
             f"The generator produced a file that is not valid Python, {file.path}: "
@@ -87,7 +104,7 @@ class _Cache:
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
-        self.salt = f"{_BLACK_VERSION}|{MODE!r}".encode()
+        self.salt = f"{_BLACK_VERSION}|{LINE_LENGTH}|py311".encode()
 
     def _path(self, text: str) -> Path | None:
         if self.directory is None:

@@ -34,15 +34,12 @@ from typing import Any
 import msgspec
 
 from . import write
-from .build import build_package
 from .bundle import Bundle, bundle
 from .config import Config
 from .errors import Diagnostic, Diagnostics, GeneratorError
-from .format import default_cache_dir, format_files
+from .format import default_cache_dir
 from .load import load_document, parse_pointer
 from .model import Package
-from .render import TEMPLATES, render_package
-from .validate import validate
 
 Progress = Callable[[str, float], None]
 
@@ -171,6 +168,13 @@ def _produce(
     stages: _Stages,
 ) -> tuple[dict[str, bytes], Package]:
     """Build, render and format the package: path -> the bytes of each file."""
+    # Imported here, as `validate` is in `_validate`: a run that reuses the last
+    # run's output needs neither Jinja, black nor the validator, whose imports take
+    # longer than the rest of such a run.
+    from .build import build_package  # noqa: PLC0415
+    from .format import format_files  # noqa: PLC0415
+    from .render import render_package  # noqa: PLC0415
+
     with stages.timing("build"):
         package = build_package(bundled, config, diagnostics)
         diagnostics.check()
@@ -314,6 +318,8 @@ def _validate(
 ) -> list[Diagnostic]:
     """Validate `first` (the parts not yet proven valid), then, unless it is
     flawless, the whole document, whose diagnostics are the ones reported."""
+    from .validate import validate  # noqa: PLC0415 - see `_produce`
+
     if first is not None:
         diagnostics = Diagnostics()
         validate(first, diagnostics, lenient=lenient)
@@ -649,6 +655,8 @@ def _digest(*pieces: bytes) -> bytes:
 @cache
 def _output_fingerprint() -> bytes:
     """The templates and the versions of the tools that shape the output, hashed."""
+    from .render import TEMPLATES  # noqa: PLC0415 - see `_produce`
+
     pieces = [f"{name}={metadata.version(name)}".encode() for name in _OUTPUT_PACKAGES]
     for template in sorted(TEMPLATES.rglob("*")):
         if template.is_file():

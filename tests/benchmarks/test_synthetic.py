@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from benchmarks.synthetic import build_document, write_document
-from generator import pipeline
+from generator import build as building
+from generator import validate as validation
 from generator.config import load_config
 from generator.errors import Diagnostics, SpecError
 from generator.pipeline import generate, load_and_validate
@@ -115,13 +116,13 @@ def test_a_regeneration_validates_only_the_changed_operation(
     generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)
 
     validated: list[list[str]] = []
-    original = pipeline.validate
+    original = validation.validate
 
     def recording(bundled: Any, diagnostics: Diagnostics, **options: Any) -> None:
         validated.append(list(bundled.data["paths"]))
         original(bundled, diagnostics, **options)
 
-    monkeypatch.setattr(pipeline, "validate", recording)
+    monkeypatch.setattr(validation, "validate", recording)
     change_one_operation(spec, build_document(10), summary="List them all")
     result = generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)
 
@@ -166,7 +167,7 @@ def test_a_regeneration_of_an_unchanged_document_reuses_the_last_run(
     def fail(*_arguments: Any) -> None:
         raise AssertionError("built again")
 
-    monkeypatch.setattr(pipeline, "build_package", fail)
+    monkeypatch.setattr(building, "build_package", fail)
     again = generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)
     assert (again.files, again.warnings, again.changes) == (first.files, [], [])
     assert again.package == first.package
