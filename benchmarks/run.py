@@ -25,6 +25,8 @@ from . import client, generation
 from .generation import Measurement
 
 MIB = 1024 * 1024
+# The size of the synthetic document whose generated package's import is timed.
+IMPORTED_OPERATIONS = 1000
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Plan:
 
 
 FULL = Plan(
-    sizes={10: 5, 100: 3, 1000: 3, 3000: 1},
+    sizes={10: 5, 100: 3, 1000: 2, 3000: 1},
     codefluss_rounds=5,
     import_rounds=15,
     call_rounds=15,
@@ -85,8 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(machine(peer))
         measurements = measure_generation(plan, peer, scratch)
         print(generation_table(measurements))
-        largest = measurements[-1]
-        print(client_table(client_rows(plan, largest)))
+        print(client_table(client_rows(plan, _package_to_import(measurements))))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"\nThe run took {time.perf_counter() - started:.0f} s.")
@@ -104,6 +105,13 @@ def measure_generation(plan: Plan, peer: Path, scratch: Path) -> list[Measuremen
         print(f"  measuring {document.name} ({rounds} rounds)...", file=sys.stderr)
         found.append(generation.measure(document, peer, rounds, scratch / "runs"))
     return found
+
+
+def _package_to_import(measurements: list[Measurement]) -> Measurement:
+    """The run whose package is imported: 1,000 operations, or the largest one."""
+    synthetic = [m for m in measurements if m.document.name.startswith("synthetic")]
+    exact = [m for m in synthetic if m.document.operations == IMPORTED_OPERATIONS]
+    return (exact or synthetic or measurements)[-1]
 
 
 # ------------------------------------------------------------------------ tables
