@@ -51,6 +51,22 @@ CLIENT_ATTRIBUTES = frozenset(
     {"with_options", "close", "base_url", "api_key", "max_retries", "timeout",
      "environment", "with_raw_response", "aclose", "copy"}
 )  # fmt: skip
+# Names the client module and every resource module import or define; a resource
+# class (or its Async and WithRawResponse twins) of the same name would shadow them.
+RESOURCE_MODULE_NAMES = frozenset(
+    {
+        "Environment", "APIConventions", "AsyncAPIClient", "SyncAPIClient", "Mapping",
+        "ClassVar", "Literal", "Any", "TYPE_CHECKING", "Timeout", "NotGiven", "Body",
+        "Headers", "Query", "FileContent", "FileTypes", "ResponseSpec",
+        "CursorPagination", "SyncCursorPage", "AsyncCursorPage", "AsyncPaginator",
+        "SyncAPIResource", "AsyncAPIResource",
+    }
+)  # fmt: skip
+# Modules that annotations in a resource class name; a method of the same name would
+# hide them from the annotations after it.
+_ANNOTATION_MODULES = frozenset({"datetime", "uuid"})
+# Words a method name does without: `get-a-classroom` is `retrieve`, not `a`.
+_ARTICLES = frozenset({"a", "an", "the"})
 # Headers OpenAPI says are not described as parameters (ignored if they are).
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _REQUEST_ID_HEADERS = (
@@ -84,6 +100,7 @@ def build_package(bundle: Bundle, config: Config, diagnostics: Diagnostics) -> P
 
     modules = schemas.modules()
     module_of = {d.name: m.name for m in modules for d in m.definitions}
+    resources = _class_names(resources, operations.taken_class_names | set(module_of))
     resources = tuple(_with_imports(r, module_of) for r in resources)
     info = data.get("info") or {}
     return Package(
@@ -234,11 +251,7 @@ class _OperationBuilder:
         self.taken_class_names = {
             client_class,
             f"Async{client_class}",
-            "Environment",
-            "APIConventions",
-            "AsyncAPIClient",
-            "SyncAPIClient",
-            "Timeout",
+            *RESOURCE_MODULE_NAMES,
         }
 
     def resources(self) -> tuple[Resource, ...]:
@@ -261,19 +274,16 @@ class _OperationBuilder:
             if isinstance(t, dict)
         }
         resource_names = UniqueNames(CLIENT_ATTRIBUTES)
-        class_names = UniqueNames(self.taken_class_names)
         resources = []
-        for label in sorted(grouped, key=lambda g: list(grouped).index(g)):
+        for label, entries in grouped.items():
             name = resource_names.claim(snake_case(label, prefix="resource"))
-            operations = self._operations(name, grouped[label])
+            operations = self._operations(name, entries)
             description = str((tags.get(label) or {}).get("description") or "")
             shadowed = tuple(sorted({op.name for op in operations} & set(_SHADOWABLE)))
             if shadowed:
                 operations = [_qualify_builtins(op, shadowed) for op in operations]
+            # The class name is final once the models are named: see _class_names.
             class_name = pascal_case(label, prefix="Resource")
-            if class_name in self.taken_class_names:
-                class_name += "Resource"  # "Notes" beside a client named Notes
-            class_name = class_names.claim(class_name, separator="")
             resources.append(
                 Resource(name, class_name, description, tuple(operations), (), shadowed)
             )
@@ -294,6 +304,8 @@ class _OperationBuilder:
                 preferred = snake_case(
                     operation.get("operationId") or f"{method} {path}"
                 )
+            if preferred in _ANNOTATION_MODULES:
+                preferred += "_"
             name = names.claim(preferred)
             built.append(
                 self._operation(
@@ -561,14 +573,55 @@ class _OperationBuilder:
     def _response(
         self, operation: dict[str, Any], pointer: Pointer, hint: str
     ) -> Response:
+        """What the method returns: the body of its success response, or of each.
+
+        When several success statuses have different bodies (200 with a model, 202
+        with another, 204 with none), the first is the main description and each
+        other one is decoded by its status; the method returns their union. Ranges
+        (`2XX`) are read only when no single status is documented.
+        """
         responses = operation.get("responses") or {}
         codes = sorted(str(c) for c in responses if str(c).startswith("2"))
-        code = codes[0] if codes else ("default" if "default" in responses else None)
-        if code is None:
+        if any(code.isdigit() for code in codes):
+            codes = [code for code in codes if code.isdigit()]
+        if not codes and "default" in responses:
+            codes = ["default"]  # the only response documented is the success
+        if not codes:
             return Response("none", "None", "None")
-        response = self._deref(
-            responses.get(code) if code in responses else responses.get(int(code))
+
+        main = self._success(responses, codes[0], pointer, f"{hint}Response")
+        alternatives = []
+        for code in codes[1:]:
+            other = self._success(responses, code, pointer, f"{hint}Response{code}")
+            if (other.kind, other.body_annotation, other.envelope) != (
+                main.kind,
+                main.body_annotation,
+                main.envelope,
+            ):
+                alternatives.append((int(code), other))
+        if not alternatives:
+            return main
+        if main.pagination is not None:
+            self.diagnostics.warn(
+                f"The success statuses {codes} have different bodies, so the list is "
+                "returned as one page and not walked.",
+                self.bundle.location((*pointer, "responses")),
+                self.schemas.operation,
+            )
+        annotations = [main.return_annotation]
+        annotations += [a.return_annotation for _, a in alternatives]
+        return replace(
+            main,
+            return_annotation=_union_of(annotations),
+            pagination=None,
+            alternatives=tuple(alternatives),
         )
+
+    def _success(
+        self, responses: dict[str, Any], code: str, pointer: Pointer, hint: str
+    ) -> Response:
+        """The description of one success response's body."""
+        response = self._deref(responses.get(code))
         content = (
             (response or {}).get("content") if isinstance(response, dict) else None
         )
@@ -585,7 +638,7 @@ class _OperationBuilder:
         if schema is None:
             return Response("json", "Any", "Any")
         schema_pointer = (*pointer, "responses", code, "content", media_type, "schema")
-        body_type = self.schemas.type_of(schema, schema_pointer, f"{hint}Response")
+        body_type = self.schemas.type_of(schema, schema_pointer, hint)
         resolved = self._deref(schema)
         envelope = _marker(resolved, "x-envelope", self)
         pagination_marker = _marker(resolved, "x-pagination", self)
@@ -751,7 +804,9 @@ def _method_name(
     operation_id = operation.get("operationId")
     if isinstance(operation_id, str) and operation_id.strip():
         words = [
-            w for w in snake_case(operation_id).split("_") if w not in resource_words
+            w
+            for w in snake_case(operation_id).split("_")
+            if w not in resource_words and w not in _ARTICLES
         ]
         if words:
             if words[0] in _VERB_ALIASES and len(words) > 1:
@@ -782,6 +837,39 @@ def _shape_name(path: str, method: str) -> str:
     }  # fmt: skip
     last = segments[-1] if segments else ""
     return verbs.get((method, on_item), snake_case(f"{method} {last}"))
+
+
+def _class_names(
+    resources: tuple[Resource, ...], taken: set[str]
+) -> tuple[Resource, ...]:
+    """Give each resource a class name that shadows nothing its modules import.
+
+    The client module imports `X` and `AsyncX`; the resource module defines those and
+    `XWithRawResponse`, `AsyncXWithRawResponse` beside the models it imports. When
+    any of them is taken, the name takes a `Resource` suffix ("Pets" beside a model
+    named Pets is `PetsResource`), then a number.
+    """
+    names = UniqueNames(taken)
+    named = []
+    for resource in resources:
+        base, number = resource.class_name, 1
+        candidate = base
+        while any(n in names for n in _class_family(candidate)):
+            number += 1
+            candidate = f"{base}Resource" if number == 2 else f"{base}Resource{number}"
+        for name in _class_family(candidate):
+            names.claim(name)
+        named.append(replace(resource, class_name=candidate))
+    return tuple(named)
+
+
+def _class_family(name: str) -> tuple[str, ...]:
+    return (
+        name,
+        f"Async{name}",
+        f"{name}WithRawResponse",
+        f"Async{name}WithRawResponse",
+    )
 
 
 def _path_expression(path: str, parameters: list[Parameter]) -> str:
@@ -859,10 +947,34 @@ def _optional(annotation: str) -> str:
     return f"{annotation} | NotGiven"
 
 
+def _union_of(annotations: list[str]) -> str:
+    """`Pet | Job | None` from the results of several responses, each named once."""
+    members: list[str] = []
+    for annotation in annotations:
+        for member in _split_union(annotation):
+            if member not in members:
+                members.append(member)
+    if "Any" in members:
+        return "Any"
+    members.sort(key=lambda member: member == "None")  # `None` last, as usual
+    return " | ".join(members)
+
+
+def _split_union(annotation: str) -> list[str]:
+    """The members of a union annotation, split only outside brackets."""
+    members, depth, start = [], 0, 0
+    for index, char in enumerate(annotation):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            members.append(annotation[start:index].strip())
+            start = index + 1
+    members.append(annotation[start:].strip())
+    return members
+
+
 def _strip_optional(annotation: str) -> str:
-    return (
-        annotation[: -len(" | None")] if annotation.endswith(" | None") else annotation
-    )
+    """`T | None` and `T | UnsetType | None` (an optional nullable property) -> `T`."""
+    return annotation.removesuffix(" | None").removesuffix(" | UnsetType")
 
 
 def _text(value: Any) -> str:
@@ -908,6 +1020,7 @@ def _with_imports(resource: Resource, module_of: dict[str, str]) -> Resource:
     for operation in resource.operations:
         annotations += [p.annotation for p in operation.parameters]
         annotations.append(operation.response.body_annotation)
+        annotations += [a.body_annotation for _, a in operation.response.alternatives]
         if operation.response.pagination is None:
             annotations.append(operation.response.return_annotation)
         else:

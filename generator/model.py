@@ -127,6 +127,9 @@ class Response:
     return_annotation: str
     envelope: str | None = None  # attribute holding the payload, for enveloped bodies
     pagination: Pagination | None = None
+    # Other success statuses whose bodies differ from this one: status -> how to read
+    # it. The return annotation is then the union of their results.
+    alternatives: tuple[tuple[int, Response], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,23 +35,25 @@ from .names import (
     snake_case,
 )
 
-# Names a model module imports; a definition with one of these names would shadow it.
+# Names a model module or a resource module imports beside the models; a definition
+# with one of these names would shadow them, so it takes a `Model` suffix instead.
 RESERVED_CLASS_NAMES = frozenset(
     {
-        "Any",
-        "Literal",
-        "TypeAlias",
-        "Model",
-        "Enum",
-        "IntEnum",
-        "StrEnum",
-        "NotGiven",
-        "OpenStrEnum",
-        "OpenIntEnum",
+        "Any", "Literal", "TypeAlias", "Model", "Enum", "IntEnum", "StrEnum",
+        "NotGiven", "OpenStrEnum", "OpenIntEnum", "NOT_GIVEN", "Body", "Headers",
+        "Query", "Timeout", "FileContent", "FileTypes", "ResponseSpec",
+        "CursorPagination", "SyncCursorPage", "AsyncCursorPage", "AsyncPaginator",
+        "SyncAPIResource", "AsyncAPIResource", "UNSET", "UnsetType",
     }
-)
+)  # fmt: skip
 # Attributes the runtime's Model base class defines.
 RESERVED_PROPERTY_NAMES = frozenset({"to_dict", "to_json", "model_extra", "model_meta"})
+# Names that annotations use. Inside a class body an attribute of the same name would
+# hide them from the annotations after it (`list: list[str]` then `ids: list[int]`),
+# for msgspec and type checkers alike, so such a property takes a trailing underscore.
+ANNOTATION_NAMES = frozenset(
+    {"list", "dict", "str", "int", "float", "bool", "bytes", "datetime", "uuid"}
+)
 
 _STRING_FORMATS = {
     "date-time": ("datetime.datetime", "import datetime", "str"),
@@ -147,9 +149,7 @@ class SchemaBuilder:
         if known is not None:
             return known
 
-        name = self.class_names.claim(
-            pascal_case(target[-1] if target else "Root"), separator=""
-        )
+        name = self._class_name(target[-1] if target else "Root")
         placeholder = PyType(name, "object", definitions=frozenset({name}))
         self.named[target] = placeholder
         self.pending[name] = _Pending(owner=name)
@@ -175,9 +175,12 @@ class SchemaBuilder:
             module = module_names.claim(snake_case(min(group), prefix="m"))
             module_of.update((owner, module) for owner in group)
 
+        owned: dict[str, list[str]] = {}
+        for name, owner in owners.items():
+            owned.setdefault(owner, []).append(name)
         modules = []
         for group in groups:
-            members = sorted(n for n, owner in owners.items() if owner in group)
+            members = sorted(n for owner in group for n in owned[owner])
             module = module_of[min(group)]
             imports: set[str] = set()
             for name in members:
@@ -316,19 +319,17 @@ class SchemaBuilder:
         for wire_name, (prop_schema, prop_pointer) in properties.items():
             if isinstance(prop_schema, dict) and prop_schema.get("writeOnly"):
                 continue  # sent, never received: not part of the response model
-            prop_name = snake_case(wire_name, prefix="field")
-            if prop_name in RESERVED_PROPERTY_NAMES:
-                prop_name += "_"  # like a keyword: `to_dict` -> `to_dict_`
-            prop_name = names.claim(prop_name)
+            prop_name = names.claim(property_name(wire_name))
             hint = name + pascal_case(wire_name, prefix="Field")
             prop_type = self.type_of(prop_schema, prop_pointer, hint, owner)
             pending.imports |= prop_type.imports
             pending.references |= prop_type.definitions
-            built.append(
-                _property(
-                    prop_name, wire_name, prop_type, prop_schema, wire_name in required
-                )
+            prop = _property(
+                prop_name, wire_name, prop_type, prop_schema, wire_name in required
             )
+            if prop.default == "UNSET":
+                pending.imports.add("from msgspec import UNSET, UnsetType")
+            built.append(prop)
 
         rename = tuple((p.name, p.wire_name) for p in built if p.name != p.wire_name)
         return ModelClass(
@@ -508,7 +509,14 @@ class SchemaBuilder:
         return EnumClass(name, _description(schema), members, base)
 
     def _inline_name(self, hint: str) -> str:
-        return self.class_names.claim(pascal_case(hint), separator="")
+        return self._class_name(hint)
+
+    def _class_name(self, text: str) -> str:
+        """A new, distinct class name: `Query` becomes `QueryModel`, not `Query2`."""
+        name = pascal_case(text)
+        if name in RESERVED_CLASS_NAMES:
+            name += "Model"
+        return self.class_names.claim(name, separator="")
 
     def _finish(self, name: str, pending: _Pending) -> Definition:
         definition = pending.definition
@@ -521,7 +529,7 @@ class SchemaBuilder:
             tag_field, tag = self.tags[name]
             attribute = next(
                 (p.name for p in definition.properties if p.wire_name == tag_field),
-                snake_case(tag_field, prefix="field"),
+                property_name(tag_field),
             )
             properties = tuple(
                 p for p in definition.properties if p.wire_name != tag_field
@@ -539,6 +547,14 @@ class SchemaBuilder:
 
 
 # ------------------------------------------------------------------------- helpers
+
+
+def property_name(wire_name: str) -> str:
+    """A property's attribute name: `createdAt` -> `created_at`, `list` -> `list_`."""
+    name = snake_case(wire_name, prefix="field")
+    if name in RESERVED_PROPERTY_NAMES | ANNOTATION_NAMES:
+        name += "_"  # like a keyword: `to_dict` -> `to_dict_`
+    return name
 
 
 def _member_name(value: str | int) -> str:
@@ -641,6 +657,12 @@ def _property(
             description,
             deprecated,
         )
+    if prop_type.nullable and not (isinstance(schema, dict) and schema.get("readOnly")):
+        # Optional and nullable: absent (UNSET) and null (None) are different values,
+        # on the way in and out; a null is sent, an UNSET property is left out. A
+        # read-only property is never sent, so it reads both as None.
+        annotation = f"{_strip_none(prop_type.annotation)} | UnsetType | None"
+        return Property(name, wire_name, annotation, "UNSET", description, deprecated)
     return Property(
         name, wire_name, prop_type.or_none().annotation, "None", description, deprecated
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 
 __all__ = ["Asset"]
@@ -47,7 +49,7 @@ class Asset(
     """The width of an image in pixels, or `null` for other files."""
     height: int | None = None
     """The height of an image in pixels, or `null` for other files."""
-    alt_text: str | None = None
+    alt_text: str | UnsetType | None = UNSET
     """A text alternative that describes the file for people who cannot see it, used by
     image elements that show the asset, or `null`.
     """

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 
 __all__ = ["AssetUpdate"]
@@ -22,7 +24,7 @@ class AssetUpdate(
     cannot be replaced: upload a new asset instead.
     """
 
-    alt_text: str | None = None
+    alt_text: str | UnsetType | None = UNSET
     """The new text alternative, or `null` to clear it."""
     file_name: str | None = None
     """The new file name. It does not change `url`."""

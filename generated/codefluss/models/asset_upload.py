@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 
 __all__ = ["AssetUpload"]
@@ -22,5 +24,5 @@ class AssetUpload(
     """The content of the file. The file name of the part becomes the asset's
     `fileName`; the media type is detected from the content.
     """
-    alt_text: str | None = None
+    alt_text: str | UnsetType | None = UNSET
     """A text alternative that describes the file."""

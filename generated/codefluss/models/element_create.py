@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 from .element_styles import ElementStyles
 from .element_type import ElementType
@@ -24,7 +26,7 @@ class ElementCreate(
 
     type: ElementType
     """The kind of element. It cannot be changed later."""
-    parent_id: str | None = None
+    parent_id: str | UnsetType | None = UNSET
     """The id of the container element to put the new element in, or `null` (the
     default) for the root of the page. An element of another page, or one whose type
     cannot have children, is rejected with `400 VALIDATION_ERROR` and
@@ -36,7 +38,7 @@ class ElementCreate(
     than the number of siblings is rejected with `400 VALIDATION_ERROR` and
     `details.field` set to `position`.
     """
-    name: str | None = None
+    name: str | UnsetType | None = UNSET
     """A label for the element in the editor's layer list."""
     props: dict[str, Any] | None = None
     """The content and settings of the element. Defaults to `{}`."""

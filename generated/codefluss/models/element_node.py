@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 from .element_styles import ElementStyles
 from .element_type import ElementType
@@ -30,14 +32,14 @@ class ElementNode(
     """The unique id of the element, assigned by the API."""
     page_id: str
     """The id of the page the element belongs to."""
-    parent_id: str | None = None
+    parent_id: str | UnsetType | None = UNSET
     """The id of the container element this element sits in, or `null` for an element
     at the root of the page. It is set when the element is created and changed only
     by moving the element.
     """
     type: ElementType
     """The kind of element. It cannot be changed after creation."""
-    name: str | None = None
+    name: str | UnsetType | None = UNSET
     """A label for the element in the editor's layer list, or `null` to show the type
     instead. It does not appear on the published site.
     """

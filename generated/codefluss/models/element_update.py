@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 from .element_styles import ElementStyles
 
@@ -23,7 +25,7 @@ class ElementUpdate(
     with `400 VALIDATION_ERROR`.
     """
 
-    name: str | None = None
+    name: str | UnsetType | None = UNSET
     """The new label, or `null` to show the type instead."""
     props: dict[str, Any] | None = None
     """The new content and settings, replacing the old ones."""

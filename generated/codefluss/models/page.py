@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 from .page_open_graph import PageOpenGraph
 from .page_seo import PageSeo
@@ -48,7 +50,7 @@ class Page(
     ancestors and its own slug, such as `/about/team`. The home page is served at
     `/`. It changes when the page or one of its ancestors gets a new slug or parent.
     """
-    parent_id: str | None = None
+    parent_id: str | UnsetType | None = UNSET
     """The id of the page this page sits under, or `null` for a top-level page. The
     parent is always a page of the same project.
     """

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 from .page_open_graph import PageOpenGraph
 from .page_seo import PageSeo
@@ -30,7 +32,7 @@ class PageCreate(
     that a sibling page already uses is rejected with `400 VALIDATION_ERROR` and
     `details.field` set to `slug`.
     """
-    parent_id: str | None = None
+    parent_id: str | UnsetType | None = UNSET
     """The id of the page to put the new page under, or `null` (the default) for a
     top-level page. A page of another project is rejected with
     `400 VALIDATION_ERROR` and `details.field` set to `parentId`.

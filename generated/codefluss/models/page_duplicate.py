@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 
 __all__ = ["PageDuplicate"]
@@ -28,7 +30,7 @@ class PageDuplicate(
     that a sibling already uses is rejected with `400 VALIDATION_ERROR` and
     `details.field` set to `slug`.
     """
-    parent_id: str | None = None
+    parent_id: str | UnsetType | None = UNSET
     """The id of the page to put the copy under, or `null` for the top level. Defaults
     to the parent of the original, in which case the copy is placed right after the
     original.

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 
 __all__ = ["PageOpenGraph"]
@@ -26,5 +28,5 @@ class PageOpenGraph(
     """The title of the link preview."""
     description: str | None = None
     """The text of the link preview."""
-    image_url: str | None = None
+    image_url: str | UnsetType | None = UNSET
     """The URL of the preview image, or `null` for none."""

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 
 __all__ = ["PageSeo"]
@@ -30,7 +32,7 @@ class PageSeo(
     """Whether to ask search engines not to index the page. A missing value means
     `false`.
     """
-    canonical_url: str | None = None
+    canonical_url: str | UnsetType | None = UNSET
     """The canonical URL of the page, for pages whose content is also published
     elsewhere, or `null` for none.
     """

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 from .page_open_graph import PageOpenGraph
 from .page_seo import PageSeo
@@ -31,7 +33,7 @@ class PageUpdate(
     slug that a sibling page already uses is rejected with `400 VALIDATION_ERROR`
     and `details.field` set to `slug`.
     """
-    parent_id: str | None = None
+    parent_id: str | UnsetType | None = UNSET
     """The id of the page to move this page under, or `null` to make it a top-level
     page. The page keeps its child pages. A parent that is the page itself or one of
     its descendants, or a page of another project, is rejected with

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 from .project_status import ProjectStatus
 
@@ -38,7 +40,7 @@ class Project(
     """Whether the project's site is live. It changes only through the publish and
     unpublish operations.
     """
-    description: str | None = None
+    description: str | UnsetType | None = UNSET
     """A description of the project for your own use, or `null`."""
     published_at: datetime.datetime | None = None
     """When the project was last published, or `null` if it has never been published.

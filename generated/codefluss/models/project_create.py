@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 
 __all__ = ["ProjectCreate"]
@@ -23,5 +25,5 @@ class ProjectCreate(
     already taken is rejected with `400 VALIDATION_ERROR` and `details.field` set to
     `slug`.
     """
-    description: str | None = None
+    description: str | UnsetType | None = UNSET
     """A description of the project for your own use."""

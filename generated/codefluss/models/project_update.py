@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 
 __all__ = ["ProjectUpdate"]
@@ -23,5 +25,5 @@ class ProjectUpdate(
     """The new slug. A slug that another project of your account already uses is
     rejected with `400 VALIDATION_ERROR` and `details.field` set to `slug`.
     """
-    description: str | None = None
+    description: str | UnsetType | None = UNSET
     """The new description, or `null` to clear it."""

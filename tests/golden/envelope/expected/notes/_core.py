@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, Self, TypedDict, TypeVar
 
 import httpx
+import msgspec
 
 from ._constants import (
     DEFAULT_MAX_RETRIES,
@@ -442,6 +443,7 @@ class BaseAPIClient(Generic[HttpClientT]):
         attempts: int,
     ) -> tuple[Any, Any]:
         """The call's result and the envelope's meta, read from its response."""
+        spec = spec.for_status(response.status_code)
         body = self._decode(plan, spec, response, attempts)
         return read_result(spec, body, response, self._conventions)
 
@@ -479,11 +481,12 @@ class BaseAPIClient(Generic[HttpClientT]):
 
 
 def _attribute_at(value: Any, path: tuple[str, ...]) -> Any:
+    # An optional nullable property the body left out is UNSET: read as absent.
     for name in path:
-        if value is None:
+        if value is None or value is msgspec.UNSET:
             return None
         value = getattr(value, name, None)
-    return value
+    return None if value is msgspec.UNSET else value
 
 
 def _given(value: V | NotGiven, current: V) -> V:

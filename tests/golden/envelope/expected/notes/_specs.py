@@ -5,6 +5,7 @@ The generated code builds these once, at import, from what the API description s
 the runtime reads them on every call.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
@@ -68,12 +69,21 @@ class ResponseSpec(Generic[R]):
         )
     """
 
-    __slots__ = ("_decoder", "_wire_paths", "envelope", "kind", "pagination", "type")
+    __slots__ = (
+        "_decoder",
+        "_wire_paths",
+        "envelope",
+        "kind",
+        "pagination",
+        "statuses",
+        "type",
+    )
 
     type: Any
     envelope: str | None
     pagination: CursorPagination | None
     kind: Literal["json", "text", "binary", "none"]
+    statuses: "Mapping[int, ResponseSpec[Any]]"
 
     def __init__(
         self,
@@ -82,10 +92,14 @@ class ResponseSpec(Generic[R]):
         envelope: str | None = None,
         pagination: CursorPagination | None = None,
         kind: Literal["json", "text", "binary", "none"] = "json",
+        statuses: "Mapping[int, ResponseSpec[Any]] | None" = None,
     ) -> None:
         self.type = type
         self.envelope = envelope
         self.pagination = pagination
+        # Success statuses whose bodies are read differently (a 202 with a job, a
+        # 204 with nothing); any other status is read as described here.
+        self.statuses = statuses or {}
         self.kind = "none" if type is None and kind == "json" else kind
         # Built on first use rather than at import: building a decoder resolves the
         # models' annotations, and most operations of a large API are never called.
@@ -95,6 +109,10 @@ class ResponseSpec(Generic[R]):
     def __repr__(self) -> str:
         name = getattr(self.type, "__name__", repr(self.type))
         return f"ResponseSpec({name}, envelope={self.envelope!r}, kind={self.kind!r})"
+
+    def for_status(self, status: int) -> "ResponseSpec[Any]":
+        """How to read a success response with this status."""
+        return self.statuses.get(status, self)
 
     @property
     def decoder(self) -> "msgspec.json.Decoder[Any]":

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 from .kind import Kind
 
@@ -21,5 +23,5 @@ class NewPet(
     name: str
     kind: Kind
     birthday: datetime.date | None = None
-    nickname: str | None = None
+    nickname: str | UnsetType | None = UNSET
     tags: list[str] | None = None

@@ -7,6 +7,8 @@ import datetime
 import uuid
 from typing import Any
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 from .kind import Kind
 from .priority import Priority
@@ -31,7 +33,7 @@ class Pet(
     name: str
     kind: Kind
     birthday: datetime.date | None = None
-    nickname: str | None = None
+    nickname: str | UnsetType | None = UNSET
     tags: list[str] | None = None
     priority: Priority | None = None
     owner: PetOwner | None = None

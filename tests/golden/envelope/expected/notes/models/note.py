@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from msgspec import UNSET, UnsetType
+
 from .._enums import OpenStrEnum
 from .._models import Model
 
@@ -30,5 +32,5 @@ class Note(
 
     id: str
     text: str
-    color: NoteColor | None = None
+    color: NoteColor | UnsetType | None = UNSET
     created_at: datetime.datetime

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from .._enums import OpenStrEnum
 from .._models import Model
 
@@ -24,4 +26,4 @@ class NoteCreate(
     """NoteCreate."""
 
     text: str
-    color: NoteCreateColor | None = None
+    color: NoteCreateColor | UnsetType | None = UNSET

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from .._models import Model
 from .meta import Meta
 from .note import Note
@@ -30,4 +32,4 @@ class NoteListPage(
     """NoteListPage."""
 
     more: bool
-    next: str | None = None
+    next: str | UnsetType | None = UNSET

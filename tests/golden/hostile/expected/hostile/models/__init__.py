@@ -10,23 +10,23 @@ if TYPE_CHECKING:
     from .class_ import Class as Class
     from .class_ import ClassStatus as ClassStatus
     from .list import List as List
-    from .model2 import Model2 as Model2
     from .model2_fa_config import Model2faConfig as Model2faConfig
+    from .model_model import ModelModel as ModelModel
 
 _MODULES: dict[str, str] = {
     "Class": "class_",
     "ClassStatus": "class_",
     "List": "list",
-    "Model2": "model2",
     "Model2faConfig": "model2_fa_config",
+    "ModelModel": "model_model",
 }
 
 __all__ = [
     "Class",
     "ClassStatus",
     "List",
-    "Model2",
     "Model2faConfig",
+    "ModelModel",
 ]
 
 
