@@ -65,6 +65,8 @@ RESOURCE_MODULE_NAMES = frozenset(
 # Modules that annotations in a resource class name; a method of the same name would
 # hide them from the annotations after it.
 _ANNOTATION_MODULES = frozenset({"datetime", "uuid"})
+# How a query array that is not exploded joins its items, by style.
+_DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
 # Words a method name does without: `get-a-classroom` is `retrieve`, not `a`.
 _ARTICLES = frozenset({"a", "an", "the"})
 # Headers OpenAPI says are not described as parameters (ignored if they are).
@@ -444,12 +446,27 @@ class _OperationBuilder:
                 schema or {}, pointer, hint + pascal_case(wire_name)
             )
             required = bool(parameter.get("required")) or location == "path"
+            if location == "query" and py_type.category == "object":
+                self._check_object_style(parameter, pointer)
             built.append(
                 self._parameter(
                     wire_name, location, py_type, required, parameter, names
                 )
             )
         return built
+
+    def _check_object_style(self, parameter: dict[str, Any], pointer: Pointer) -> None:
+        """Object query parameters are sent as `name[key]=value` (deepObject) only."""
+        style = parameter.get("style", "form")
+        if style != "deepObject":
+            self.diagnostics.warn(
+                f"The query parameter {parameter.get('name')!r} is an object in the "
+                f"{style!r} style; the client sends objects in the 'deepObject' style "
+                "(`name[key]=value`). Pass the keys through `extra_query` if the API "
+                "expects them otherwise.",
+                self.bundle.location(pointer),
+                self.schemas.operation,
+            )
 
     def _parameter(
         self,
@@ -465,8 +482,15 @@ class _OperationBuilder:
         py_type = self._accept_enum_values(py_type)
         annotation = py_type.annotation if required else _optional(py_type.annotation)
         schema = spec.get("schema") if isinstance(spec.get("schema"), dict) else spec
-        explode = spec.get("explode", spec.get("style", "form") == "form")
+        style = spec.get("style", "form")
+        explode = spec.get("explode", style == "form")
         example = _parameter_example(spec, self)
+        description = _text(
+            spec.get("description") or (schema or {}).get("description")
+        )
+        deprecated = bool(spec.get("deprecated") or (schema or {}).get("deprecated"))
+        if deprecated:
+            description = f"Deprecated. {description}".strip()
         return Parameter(
             name=name,
             wire_name=wire_name,
@@ -474,11 +498,10 @@ class _OperationBuilder:
             annotation=annotation,
             required=required,
             default="NOT_GIVEN",
-            description=_text(
-                spec.get("description") or (schema or {}).get("description")
-            ),
-            deprecated=bool(spec.get("deprecated") or (schema or {}).get("deprecated")),
+            description=description,
+            deprecated=deprecated,
             explode=bool(explode),
+            delimiter=_DELIMITERS.get(style, ","),
             example=None if example is _NO_EXAMPLE else python_literal(example),
         )
 
@@ -550,22 +573,18 @@ class _OperationBuilder:
             )  # fmt: skip
             if py_type.category == "object" and py_type.definitions:
                 # A nested object: its model, or a dict sent as it is (API names).
+                annotation = f"{_strip_optional(py_type.annotation)} | dict[str, Any]"
                 py_type = replace(
                     py_type,
-                    annotation=f"{py_type.annotation} | dict[str, Any]",
+                    annotation=annotation + (" | None" if py_type.nullable else ""),
                     imports=py_type.imports | {"from typing import Any"},
                 )
             is_required = required_body and wire_name in required
-            built.append(
-                self._parameter(
-                    wire_name,
-                    location,
-                    py_type,
-                    is_required,
-                    resolved if isinstance(resolved, dict) else {},
-                    names,
-                )
+            spec = resolved if isinstance(resolved, dict) else {}
+            parameter = self._parameter(
+                wire_name, location, py_type, is_required, spec, names
             )
+            built.append(_with_constant(parameter, spec, py_type))
         return kind, built, None
 
     # ------------------------------------------------------------------ responses
@@ -945,6 +964,24 @@ def _optional(annotation: str) -> str:
     if annotation.endswith(" | None"):
         return f"{_strip_optional(annotation)} | NotGiven | None"
     return f"{annotation} | NotGiven"
+
+
+def _with_constant(
+    parameter: Parameter, schema: dict[str, Any], py_type: PyType
+) -> Parameter:
+    """A property with a `const` value is an argument that defaults to it.
+
+    It is sent on every call, so a required constant (`kind: note`) need not be
+    spelt out by the caller.
+    """
+    if "const" not in schema or py_type.category == "any":
+        return parameter
+    return replace(
+        parameter,
+        annotation=py_type.annotation,
+        required=False,
+        default=python_literal(schema["const"]),
+    )
 
 
 def _union_of(annotations: list[str]) -> str:

@@ -101,8 +101,10 @@ class Parameter:
     default: str  # Python source: "NOT_GIVEN", or a literal for a documented default
     description: str = ""
     deprecated: bool = False
-    # Query arrays: `explode` sends `a=1&a=2`; otherwise `a=1,2`.
+    # Query arrays: `explode` sends `a=1&a=2`; otherwise `a=1,2` (or joined with the
+    # delimiter of the spaceDelimited or pipeDelimited style: `a=1 2`, `a=1|2`).
     explode: bool = True
+    delimiter: str = ","
     example: str | None = None  # Python source of the documented example value
 
 

@@ -49,6 +49,11 @@ def hostile() -> ModuleType:
     return _package("hostile", "hostile")
 
 
+@pytest.fixture(scope="module")
+def dialects() -> ModuleType:
+    return _package("dialects", "dialects")
+
+
 # --------------------------------------------------------------- static checks
 
 
@@ -168,6 +173,87 @@ def test_aliases_and_read_only_request_properties(constructs: ModuleType) -> Non
     assert {"name", "kind", "birthday", "secret", "nickname", "tags"} <= set(create)
     assert "id" not in create and "created_at" not in create, "readOnly is not sent"
     assert create["name"].default is inspect.Parameter.empty, "required stays required"
+
+
+def test_optional_nullable_and_both_are_three_different_things(
+    dialects: ModuleType,
+) -> None:
+    from dialects.models import Note
+
+    note = msgspec.json.decode(
+        b'{"id": "6f1c2b8e-9d3a-4c1e-8b7a-2f4d5e6a7b8c", "kind": "note", '
+        b'"text": "hi", "pinnedAt": null, "title": null}',
+        type=Note,
+    )
+    assert note.pinned_at is None, "required and nullable: null is a value"
+    assert note.title is None, "optional and nullable: null was sent"
+    assert note.label is msgspec.UNSET, "optional and nullable: nothing was sent"
+    assert note.colour is None, "optional only: absent"
+    with pytest.raises(msgspec.ValidationError, match="missing required field"):
+        msgspec.json.decode(b'{"kind": "note", "text": "hi"}', type=Note)
+
+    sent = msgspec.to_builtins(
+        Note(id=note.id, kind="note", text="t", pinned_at=None, title=None)
+    )
+    assert sent == {
+        "id": str(note.id), "kind": "note", "text": "t", "pinnedAt": None, "title": None
+    }, "a null is sent; UNSET and None-for-absent are left out"  # fmt: skip
+
+
+def test_const_formats_and_multi_type_properties(dialects: ModuleType) -> None:
+    from dialects.models import Note
+
+    body = {
+        "id": "6f1c2b8e-9d3a-4c1e-8b7a-2f4d5e6a7b8c",
+        "kind": "note",
+        "schemaVersion": 2,
+        "text": "hi",
+        "pinnedAt": "2026-01-22T12:00:00Z",
+        "views": 2**62,
+        "author": "ann@example.test",
+        "link": "https://example.test/n/1",
+        "score": "high",
+        "label": {"name": "a", "parent": {"name": "root"}},
+    }
+    note = msgspec.json.decode(json.dumps(body), type=Note)
+    assert note.views == 2**62, "int64 fits"
+    assert note.author == "ann@example.test" and note.link.startswith("https://")
+    assert note.pinned_at is not None and note.pinned_at.year == 2026
+    assert note.score == "high" and msgspec.json.decode(
+        json.dumps({**body, "score": 7}), type=Note
+    ).score == 7, "type: [integer, string]"  # fmt: skip
+    assert note.label is not None and note.label is not msgspec.UNSET
+    assert note.label.parent is not None and note.label.parent.name == "root"
+    for wrong in ({"kind": "memo"}, {"schemaVersion": 3}):
+        with pytest.raises(msgspec.ValidationError, match="Invalid enum value"):
+            msgspec.json.decode(json.dumps({**body, **wrong}), type=Note)
+
+
+def test_a_schema_that_is_only_a_reference_is_an_alias(dialects: ModuleType) -> None:
+    from dialects.models import Label, LabelAlias
+
+    assert LabelAlias is Label
+
+
+def test_deprecated_properties_and_parameters_are_flagged(
+    dialects: ModuleType,
+) -> None:
+    from dialects.resources.notes import Notes
+
+    model = (expected_dir("dialects") / "dialects/models/note.py").read_text()
+    assert '"""Deprecated. The identifier of the old note service."""' in model
+    assert "colour: Deprecated. Use `tag` instead." in (Notes.list.__doc__ or "")
+
+
+def test_resources_come_from_tags_or_from_the_first_path_segment(
+    dialects: ModuleType,
+) -> None:
+    from dialects.resources.notes import Notes
+    from dialects.resources.reports import Reports
+
+    assert {"list", "create", "archive"} <= set(vars(Notes)), "tag Notes, two paths"
+    assert {"list", "retrieve", "rerun"} <= set(vars(Reports)), "untagged /reports"
+    assert set(dialects.Dialects.__dict__) >= {"notes", "exports", "reports"}
 
 
 # -------------------------------------------------------------- hostile names
@@ -377,3 +463,127 @@ def test_envelope_is_unwrapped_and_pages_follow_the_cursor(
     assert notes.Notes(api_key="k", environment="sandbox").base_url.startswith(
         "https://sandbox.notes.test/v1"
     )
+
+
+def test_success_statuses_are_each_read_as_documented(
+    dialects: ModuleType, server: str, recorder: type[_Recorder]
+) -> None:
+    from dialects.models import Export, Job
+
+    client = dialects.Dialects(base_url=server, max_retries=0)
+    answers = [
+        (200, "application/json", b'{"url": "https://example.test/e.zip"}'),
+        (202, "application/json", b'{"jobId": "j1", "state": "queued"}'),
+        (204, "", b""),
+    ]
+    results = []
+    for answer in answers:
+        recorder.routes[("POST", "/exports")] = answer
+        results.append(client.exports.start())
+    assert isinstance(results[0], Export) and results[0].url.endswith("e.zip")
+    assert isinstance(results[1], Job) and results[1].state == "queued"
+    assert results[2] is None
+
+    recorder.routes[("POST", "/exports")] = answers[1]
+    raw = client.exports.with_raw_response.start()
+    assert raw.status_code == 202 and isinstance(raw.parse(), Job)
+
+
+def test_default_responses_text_bodies_and_int64_paths(
+    dialects: ModuleType, server: str, recorder: type[_Recorder]
+) -> None:
+    job = b'{"jobId": "j2", "state": "running"}'
+    recorder.routes[("POST", f"/reports/{2**40}/rerun")] = (
+        200,
+        "application/json",
+        job,
+    )
+    recorder.routes[("GET", "/reports/7")] = (200, "text/csv", b"a,b\n1,2\n")
+    recorder.routes[("GET", "/notes")] = (
+        418, "application/json", b'{"title": "I am a teapot", "status": 418}'
+    )  # fmt: skip
+    client = dialects.Dialects(base_url=server, max_retries=0)
+
+    assert client.reports.rerun(2**40).job_id == "j2", "only a default response"
+    assert client.reports.retrieve(7) == "a,b\n1,2\n"
+    with pytest.raises(dialects.APIStatusError) as raised:
+        client.notes.list()
+    assert raised.value.status_code == 418, "a default error response raises"
+
+
+def test_query_styles_and_deprecated_parameter_warning(
+    dialects: ModuleType, server: str, recorder: type[_Recorder]
+) -> None:
+    import warnings
+
+    recorder.routes[("GET", "/notes")] = (200, "application/json", b"[]")
+    client = dialects.Dialects(base_url=server, max_retries=0)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert client.notes.list(tag=["a", "b"], word=["x", "y"]) == []
+    assert recorder.seen[-1]["query"] == "tag=a%7Cb&word=x+y"
+
+    with pytest.warns(DeprecationWarning, match="The parameter colour is deprecated"):
+        client.notes.list(colour="red")
+    assert recorder.seen[-1]["query"] == "colour=red"
+
+
+def test_lenient_generates_a_document_with_harmless_errors(tmp_path: Path) -> None:
+    from generator.config import load_config
+    from generator.errors import SpecError
+    from generator.pipeline import generate
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        """\
+openapi: 3.0.3
+info: {title: Lenient, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      x-unknown: fine
+      responses:
+        '200':
+          description: The things.
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id, id]
+      properties:
+        id: {type: string}
+""",
+        encoding="utf-8",
+    )
+    config = load_config(spec, None, "lenient_pkg")
+    with pytest.raises(SpecError, match="has non-unique elements"):
+        generate(spec, tmp_path / "strict", config, cache_dir=tmp_path / "cache")
+    result = generate(
+        spec, tmp_path / "out", config, lenient=True, cache_dir=tmp_path / "cache"
+    )
+
+    assert [w.message for w in result.warnings] == [
+        "The document is not valid OpenAPI 3.0.3: ['id', 'id'] has non-unique "
+        "elements. (ignored with --lenient)"
+    ]
+    check = (
+        "import msgspec; from lenient_pkg.models import Thing; "
+        "from lenient_pkg.resources.things import Things; "
+        "assert msgspec.json.decode(b'{\"id\": \"t\"}', type=Thing).id == 't'; "
+        "assert callable(Things.list)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=tmp_path / "out",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr

@@ -265,10 +265,13 @@ def _read_content(value: object) -> bytes:
     )
 
 
-def comma_separated(value: object) -> object:
-    """A query array sent as one comma-separated value (`explode: false`)."""
+def comma_separated(value: object, delimiter: str = ",") -> object:
+    """A query array sent as one comma-separated value (`explode: false`).
+
+    The spaceDelimited and pipeDelimited styles join the items with `delimiter`.
+    """
     if isinstance(value, list | tuple):
-        return ",".join(_scalar_text(item) for item in value)
+        return delimiter.join(_scalar_text(item) for item in value)
     return value
 
 
