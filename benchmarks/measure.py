@@ -7,9 +7,12 @@ alternating (A, B, A, B, ...), and each side's median is taken.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,29 +35,47 @@ def run_process(
 ) -> Run:
     """Run `command` to its end; raise `RuntimeError` with its output if it fails.
 
-    The peak is the largest resident set of the process or of any child it waited
-    for (Linux reports the maximum over the tree, not the sum).
+    The command is started by a small launcher process (`python -m
+    benchmarks.measure`), which times it and reads its peak memory: Linux carries
+    the resident set a process had when it was forked over into its peak, so a
+    command started straight from this large process would report this one's size.
+    The peak is the largest resident set of the command or of any process it
+    waited for (Linux reports the maximum over the tree, not the sum).
     """
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "run.json"
+        launcher = [sys.executable, "-m", "benchmarks.measure", str(report)]
+        completed = subprocess.run(
+            [*launcher, *map(str, command)],
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+        if completed.returncode != 0 or not report.exists():
+            text = completed.stdout.decode(errors="replace")[-3000:]
+            raise RuntimeError(
+                f"{' '.join(map(str, command))} exited with "
+                f"{completed.returncode}:\n{text}"
+            )
+        found = json.loads(report.read_text(encoding="utf-8"))
+    return Run(found["seconds"], found["peak_bytes"])
+
+
+def _launch(report: Path, command: Sequence[str]) -> int:
+    """Run `command`, write its wall time and peak memory to `report` as JSON."""
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [str(part) for part in command],
-        env=dict(env) if env is not None else None,
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    assert process.stdout is not None
-    output = process.stdout.read()
+    process = subprocess.Popen(command)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    process.stdout.close()
-    if process.returncode != 0:
-        text = output.decode(errors="replace")[-3000:]
-        raise RuntimeError(
-            f"{' '.join(map(str, command))} exited with {process.returncode}:\n{text}"
+    process.returncode = code = os.waitstatus_to_exitcode(status)
+    if code == 0:
+        report.write_text(
+            json.dumps({"seconds": seconds, "peak_bytes": usage.ru_maxrss * 1024}),
+            encoding="utf-8",
         )
-    return Run(seconds, usage.ru_maxrss * 1024)
+    return code
 
 
 def median(values: Sequence[float]) -> float:
@@ -80,3 +101,7 @@ def per_call(function: Callable[[], object], number: int) -> Callable[[], float]
         return (time.perf_counter() - started) / number
 
     return side
+
+
+if __name__ == "__main__":
+    sys.exit(_launch(Path(sys.argv[1]), sys.argv[2:]))
