@@ -11,6 +11,7 @@ it can decode without guessing: see `_legal_union`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -55,6 +56,8 @@ ANNOTATION_NAMES = frozenset(
     {"list", "dict", "str", "int", "float", "bool", "bytes", "datetime", "uuid"}
 )
 
+# Characters msgspec refuses in the JSON name of a field.
+_UNDECODABLE_NAME = re.compile(r'[\\"\x00-\x1f]')
 _STRING_FORMATS = {
     "date-time": ("datetime.datetime", "import datetime", "str"),
     "date": ("datetime.date", "import datetime", "str"),
@@ -111,6 +114,11 @@ class _Pending:
     definition: Definition | None = None
     references: set[str] = field(default_factory=set)
     imports: set[str] = field(default_factory=set)
+    # For a model: what each property (by wire name) needs, so that a property
+    # taken out again (a discriminator's) takes its imports with it.
+    needs: dict[str, tuple[frozenset[str], frozenset[str]]] = field(
+        default_factory=dict
+    )
 
 
 class SchemaBuilder:
@@ -319,16 +327,27 @@ class SchemaBuilder:
         for wire_name, (prop_schema, prop_pointer) in properties.items():
             if isinstance(prop_schema, dict) and prop_schema.get("writeOnly"):
                 continue  # sent, never received: not part of the response model
+            if _UNDECODABLE_NAME.search(wire_name):
+                self._warn(
+                    f"The property {wire_name!r} of {name} has a backslash, a double "
+                    "quote or a control character in its name, which msgspec cannot "
+                    "decode into a field; it is left out of the model, and read "
+                    "through `model_extra` and `to_dict()`.",
+                    prop_pointer,
+                )
+                continue
             prop_name = names.claim(property_name(wire_name))
             hint = name + pascal_case(wire_name, prefix="Field")
             prop_type = self.type_of(prop_schema, prop_pointer, hint, owner)
-            pending.imports |= prop_type.imports
             pending.references |= prop_type.definitions
             prop = _property(
                 prop_name, wire_name, prop_type, prop_schema, wire_name in required
             )
+            imports = set(prop_type.imports)
             if prop.default == "UNSET":
-                pending.imports.add("from msgspec import UNSET, UnsetType")
+                imports.add("from msgspec import UNSET, UnsetType")
+            pending.imports |= imports
+            pending.needs[wire_name] = (frozenset(imports), prop_type.definitions)
             built.append(prop)
 
         rename = tuple((p.name, p.wire_name) for p in built if p.name != p.wire_name)
@@ -382,7 +401,48 @@ class SchemaBuilder:
                 replace(m, category="tagged") if m.annotation in self.tags else m
                 for m in members
             ]
+        elif len(members) > 1 and all(m.annotation in self.pending for m in members):
+            implied = self._implied_tag(variants)
+            if implied is not None:
+                prop, values = implied
+                for member, value in zip(members, values, strict=True):
+                    self._tag(member.annotation, (prop, value), [value], pointer)
+                members = [replace(m, category="tagged") for m in members]
         return self._legal_union(members, pointer)
+
+    def _implied_tag(self, variants: list[Any]) -> tuple[str, list[str]] | None:
+        """A property every variant requires, with a different constant in each.
+
+        Unions written without a discriminator often have one all the same (`type:
+        {const: circle}` beside `type: {enum: [square]}`); decoding by it is exact,
+        where telling JSON objects apart any other way is guesswork.
+        """
+        constants: list[dict[str, str]] = []
+        for variant in variants:
+            schema = self._follow(variant)
+            if not isinstance(schema, dict):
+                return None
+            properties, required = merged_properties(schema, self)
+            found = {}
+            for name in sorted(required & properties.keys()):
+                value = _constant(self._follow(properties[name][0]))
+                if isinstance(value, str):
+                    found[name] = value
+            constants.append(found)
+        common = set.intersection(*(set(found) for found in constants))
+        for name in sorted(common):
+            values = [found[name] for found in constants]
+            if len(set(values)) == len(values):
+                return name, values
+        return None
+
+    def _follow(self, schema: Any) -> Any:
+        """A schema with its chain of references followed."""
+        for _ in range(64):
+            if not (isinstance(schema, dict) and isinstance(schema.get("$ref"), str)):
+                break
+            schema = self.resolve(parse_pointer(schema["$ref"].partition("#")[2]))
+        return schema
 
     def _assign_tags(
         self,
@@ -403,16 +463,21 @@ class SchemaBuilder:
             if not isinstance(ref, str) or model not in self.pending:
                 continue
             values = by_target.get(ref) or [ref.rsplit("/", 1)[-1]]
-            tag = (prop, values[0])
-            if len(values) > 1 or self.tags.get(model, tag) != tag:
-                self.untaggable.add(model)
-                self._warn(
-                    f"The schema {model!r} takes more than one discriminator value "
-                    f"({sorted(set(values) | {self.tags.get(model, tag)[1]})}); unions "
-                    "containing it are decoded as plain dictionaries.",
-                    pointer,
-                )
-            self.tags[model] = tag
+            self._tag(model, (prop, values[0]), values, pointer)
+
+    def _tag(
+        self, model: str, tag: tuple[str, str], values: list[str], pointer: Pointer
+    ) -> None:
+        """Make `model` a tagged struct, unless it already has another tag."""
+        if len(values) > 1 or self.tags.get(model, tag) != tag:
+            self.untaggable.add(model)
+            self._warn(
+                f"The schema {model!r} takes more than one discriminator value "
+                f"({sorted(set(values) | {self.tags.get(model, tag)[1]})}); unions "
+                "containing it are decoded as plain dictionaries.",
+                pointer,
+            )
+        self.tags[model] = tag
 
     def _legal_union(self, members: list[PyType], pointer: Pointer) -> PyType:
         """A union msgspec can decode unambiguously, widening members where it cannot.
@@ -535,6 +600,9 @@ class SchemaBuilder:
                 p for p in definition.properties if p.wire_name != tag_field
             )
             rename = tuple(r for r in definition.rename if r[1] != tag_field)
+            needs = [pending.needs[p.wire_name] for p in properties]
+            pending.imports = set().union(*(imports for imports, _ in needs))
+            pending.references = set().union(*(refs for _, refs in needs))
             definition = replace(
                 definition,
                 properties=properties,
@@ -565,6 +633,16 @@ def _member_name(value: str | int) -> str:
     if text.startswith("-") and len(text) > 1 and not text[1:].isdigit():
         return constant_case(text[1:]) + "_DESC"
     return constant_case(text)
+
+
+def _constant(schema: Any) -> Any:
+    """The one value a schema allows (`const`, or an enum of one), else None."""
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        return schema["const"]
+    values = [v for v in schema.get("enum") or () if v is not None]
+    return values[0] if len(values) == 1 else None
 
 
 def _split_null(schema: dict[str, Any]) -> tuple[bool, dict[str, Any]]:

@@ -229,6 +229,24 @@ def test_const_formats_and_multi_type_properties(dialects: ModuleType) -> None:
             msgspec.json.decode(json.dumps({**body, **wrong}), type=Note)
 
 
+def test_a_union_without_discriminator_is_decoded_by_its_constant(
+    dialects: ModuleType,
+) -> None:
+    from dialects.models import Event, NoteCreated, NoteDeleted
+
+    events = msgspec.json.decode(
+        b'[{"type": "deleted", "noteId": "n1"}, {"type": "created", "note": '
+        b'{"kind": "note", "text": "t", "pinnedAt": null, '
+        b'"id": "6f1c2b8e-9d3a-4c1e-8b7a-2f4d5e6a7b8c"}}]',
+        type=list[Event],  # type: ignore[valid-type]
+    )
+    assert [type(e) for e in events] == [NoteDeleted, NoteCreated]
+    assert events[0].type == "deleted"
+    assert msgspec.json.encode(NoteDeleted(note_id="n2")) == (
+        b'{"type":"deleted","noteId":"n2"}'
+    )
+
+
 def test_a_schema_that_is_only_a_reference_is_an_alias(dialects: ModuleType) -> None:
     from dialects.models import Label, LabelAlias
 

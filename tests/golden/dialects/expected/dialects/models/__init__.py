@@ -7,31 +7,43 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .event import Event as Event
     from .export import Export as Export
     from .job import Job as Job
     from .job import JobState as JobState
     from .label import Label as Label
     from .label import LabelAlias as LabelAlias
     from .note import Note as Note
+    from .note_created import NoteCreated as NoteCreated
+    from .note_deleted import NoteDeleted as NoteDeleted
+    from .note_deleted import NoteDeletedType as NoteDeletedType
     from .problem import Problem as Problem
 
 _MODULES: dict[str, str] = {
+    "Event": "event",
     "Export": "export",
     "Job": "job",
     "JobState": "job",
     "Label": "label",
     "LabelAlias": "label",
     "Note": "note",
+    "NoteCreated": "note_created",
+    "NoteDeleted": "note_deleted",
+    "NoteDeletedType": "note_deleted",
     "Problem": "problem",
 }
 
 __all__ = [
+    "Event",
     "Export",
     "Job",
     "JobState",
     "Label",
     "LabelAlias",
     "Note",
+    "NoteCreated",
+    "NoteDeleted",
+    "NoteDeletedType",
     "Problem",
 ]
 
