@@ -10,7 +10,7 @@ SPEC := spec/openapi.yaml
 # The docs' browser tests drive Debian's Chromium (never a browser downloaded by a tool).
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-HAND_WRITTEN := generator tests
+HAND_WRITTEN := generator tests benchmarks
 
 .DEFAULT_GOAL := help
 .PHONY: help setup regenerate check-drift lint-spec lint format typecheck \
@@ -74,6 +74,9 @@ docs: $(VENV)/.installed ## build the API reference site into site/
 
 test-docs: setup ## the docs: samples run and type-checked, curl checked, browser and axe
 	$(BIN)/pytest -q tests/docs
+
+bench: setup ## the benchmarks: ratios against openapi-python-client, httpx and msgspec
+	$(PY) -m benchmarks.run
 
 golden: $(VENV)/.installed ## rewrite the golden trees from their specs (review the diff)
 	$(PY) -m tests.golden.update
