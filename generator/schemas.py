@@ -401,14 +401,31 @@ class SchemaBuilder:
                 replace(m, category="tagged") if m.annotation in self.tags else m
                 for m in members
             ]
-        elif len(members) > 1 and all(m.annotation in self.pending for m in members):
-            implied = self._implied_tag(variants)
-            if implied is not None:
-                prop, values = implied
-                for member, value in zip(members, values, strict=True):
-                    self._tag(member.annotation, (prop, value), [value], pointer)
-                members = [replace(m, category="tagged") for m in members]
+        else:
+            members = self._tag_by_constant(variants, members, pointer)
         return self._legal_union(members, pointer)
+
+    def _tag_by_constant(
+        self, variants: list[Any], members: list[PyType], pointer: Pointer
+    ) -> list[PyType]:
+        """Tag the object variants of a union by a constant they share, if they do.
+
+        Only the variants that are JSON objects need telling apart (a string beside
+        them is told by its JSON type, as in Stripe's "an id or the object").
+        """
+        objects = [i for i, m in enumerate(members) if m.category == "object"]
+        if len(objects) < 2 or any(members[i].annotation not in self.pending
+                                   for i in objects):  # fmt: skip
+            return members
+        implied = self._implied_tag([variants[i] for i in objects])
+        if implied is None:
+            return members
+        prop, values = implied
+        tagged = list(members)
+        for index, value in zip(objects, values, strict=True):
+            self._tag(members[index].annotation, (prop, value), [value], pointer)
+            tagged[index] = replace(members[index], category="tagged")
+        return tagged
 
     def _implied_tag(self, variants: list[Any]) -> tuple[str, list[str]] | None:
         """A property every variant requires, with a different constant in each.
