@@ -95,6 +95,14 @@ def build_package(bundle: Bundle, config: Config, diagnostics: Diagnostics) -> P
         bundle, schemas, diagnostics, conventions, config.client
     )
     resources = operations.resources()
+    webhooks = data.get("webhooks")
+    if isinstance(webhooks, dict) and webhooks:
+        diagnostics.warn(
+            f"The document's webhooks ({', '.join(map(repr, webhooks))}) are not "
+            "generated: they are requests the API sends, not ones the client makes. "
+            "Their schemas are generated as models when they are components.",
+            bundle.location(("webhooks",)),
+        )
     # Every named schema becomes a model, used by an operation or not: a document's
     # components are part of what it publishes.
     for name in (data.get("components") or {}).get("schemas") or {}:
@@ -329,6 +337,7 @@ class _OperationBuilder:
     ) -> Operation:
         hint = pascal_case(f"{resource} {name}")
         path_item = self.bundle.data["paths"][path]
+        self._check_unsupported(operation, path_item, pointer)
         argument_names = UniqueNames(METHOD_ARGUMENTS)
         parameters = self._parameters(
             path, path_item, operation, pointer, hint, argument_names
@@ -371,6 +380,35 @@ class _OperationBuilder:
             spec_constant=constants.claim(f"_{name.upper()}_RESPONSE"),
             example_arguments=self._example_arguments(operation, body_parameters),
         )
+
+    def _check_unsupported(
+        self, operation: dict[str, Any], path_item: dict[str, Any], pointer: Pointer
+    ) -> None:
+        """Warn about what an operation declares that its method does not do.
+
+        Callbacks are requests the API makes, so they have no method. Servers given
+        for one operation or path are not used: the method sends to the client's
+        base URL, which a client made with `base_url=` for those servers can change.
+        """
+        label = self.schemas.operation
+        if operation.get("callbacks"):
+            self.diagnostics.warn(
+                "The operation's callbacks are not generated: they are requests the "
+                "API makes, not ones the client sends.",
+                self.bundle.location((*pointer, "callbacks")),
+                label,
+            )
+        for where, servers in ((pointer, operation.get("servers")),
+                               (pointer[:-1], path_item.get("servers"))):  # fmt: skip
+            if isinstance(servers, list) and servers:
+                urls = [s.get("url") for s in servers if isinstance(s, dict)]
+                self.diagnostics.warn(
+                    f"The servers {urls!r} given here are not used: the method sends "
+                    "to the client's base URL; make a client with `base_url=` set to "
+                    "one of them to call this operation there.",
+                    self.bundle.location((*where, "servers")),
+                    label,
+                )
 
     def _body_media_type(self, operation: dict[str, Any]) -> str:
         body = self._deref(operation.get("requestBody"))

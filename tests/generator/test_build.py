@@ -1,0 +1,148 @@
+"""build and schemas: names, responses and the warnings for what is left out."""
+
+from __future__ import annotations
+
+import textwrap
+
+from generator.build import build_package
+from generator.bundle import bundle
+from generator.config import load_config
+from generator.errors import Diagnostics
+from generator.load import load_document
+from generator.model import Package
+
+from .conftest import WriteFiles
+
+
+def build(write: WriteFiles, paths: str, rest: str = "") -> tuple[Package, list[str]]:
+    """Build the package of a 3.1 document with these paths (and other sections)."""
+    text = "openapi: 3.1.0\ninfo: {title: Demo, version: '1'}\npaths:\n"
+    text += textwrap.indent(textwrap.dedent(paths), "  ") + textwrap.dedent(rest)
+    spec = write({"openapi.yaml": text})
+    diagnostics = Diagnostics()
+    package = build_package(
+        bundle(load_document(spec)), load_config(spec, None, "demo"), diagnostics
+    )
+    return package, [d.message for d in diagnostics.warnings]
+
+
+OK = "responses: {'204': {description: done}}"
+
+
+def test_a_resource_class_never_shadows_a_model_or_a_runtime_name(
+    write: WriteFiles,
+) -> None:
+    package, _ = build(
+        write,
+        f"""\
+        /pets: {{get: {{tags: [Pet], {OK}}}}}
+        /query: {{get: {{tags: [Query], {OK}}}}}
+        """,
+        """\
+        components:
+          schemas:
+            Pet: {type: object, properties: {id: {type: string}}}
+        """,
+    )
+    assert [r.class_name for r in package.resources] == ["PetResource", "QueryResource"]
+
+
+def test_method_names_drop_articles_and_module_names(write: WriteFiles) -> None:
+    package, _ = build(
+        write,
+        f"""\
+        /classrooms/{{id}}:
+          get: {{operationId: get-a-classroom, tags: [classroom], {OK},
+                 parameters: [{{name: id, in: path, required: true}}]}}
+        /uuid: {{get: {{operationId: uuid, tags: [tools], {OK}}}}}
+        """,
+    )
+    names = [op.name for r in package.resources for op in r.operations]
+    assert names == ["retrieve", "uuid_"]
+
+
+def test_success_statuses_with_different_bodies_are_each_described(
+    write: WriteFiles,
+) -> None:
+    package, _ = build(
+        write,
+        """\
+        /exports:
+          post:
+            responses:
+              '200':
+                description: done
+                content: {application/json: {schema: {type: string}}}
+              '202':
+                description: queued
+                content: {application/json: {schema: {type: integer}}}
+              '204': {description: nothing}
+        """,
+    )
+    response = package.resources[0].operations[0].response
+    assert response.return_annotation == "str | int | None"
+    assert [(status, r.kind) for status, r in response.alternatives] == [
+        (202, "json"),
+        (204, "none"),
+    ]
+
+
+def test_what_a_method_does_not_do_is_reported(write: WriteFiles) -> None:
+    _, warnings = build(
+        write,
+        """\
+        /streams:
+          servers: [{url: 'https://other.example.test'}]
+          post:
+            parameters:
+              - name: filter
+                in: query
+                schema: {type: object, properties: {a: {type: string}}}
+            callbacks:
+              onData:
+                '{$request.body#/url}': {post: {responses: {'200': {description: ok}}}}
+            responses: {'204': {description: done}}
+        """,
+        """\
+        webhooks:
+          newPet: {post: {responses: {'200': {description: ok}}}}
+        """,
+    )
+    assert warnings == [
+        "The operation's callbacks are not generated: they are requests the API makes, "
+        "not ones the client sends.",
+        "The servers ['https://other.example.test'] given here are not used: the "
+        "method sends to the client's base URL; make a client with `base_url=` set to "
+        "one of them to call this operation there.",
+        "The query parameter 'filter' is an object in the 'form' style; the client "
+        "sends objects in the 'deepObject' style (`name[key]=value`). Pass the keys "
+        "through `extra_query` if the API expects them otherwise.",
+        "The document's webhooks ('newPet') are not generated: they are requests the "
+        "API sends, not ones the client makes. Their schemas are generated as models "
+        "when they are components.",
+    ]
+
+
+def test_a_property_msgspec_cannot_name_is_left_out_with_a_warning(
+    write: WriteFiles,
+) -> None:
+    package, warnings = build(
+        write,
+        "",
+        """\
+        components:
+          schemas:
+            Odd:
+              type: object
+              properties:
+                'a"b': {type: string}
+                ok: {type: string}
+        """,
+    )
+    odd = package.modules[0].definitions[0]
+    assert [p.wire_name for p in odd.properties] == ["ok"]  # type: ignore[union-attr]
+    assert warnings == [
+        "The property 'a\"b' of Odd has a backslash, a double quote or a control "
+        "character in its name, which msgspec cannot decode into a field; it is left "
+        "out of the model, and read through `model_extra` and `to_dict()`."
+    ]
