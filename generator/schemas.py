@@ -229,6 +229,18 @@ class SchemaBuilder:
 
         if isinstance(core, dict) and _is_object_with_properties(core, self):
             pending.definition = self._model(name, core, pointer, name)
+            if isinstance(core.get("discriminator"), dict) and not (
+                "oneOf" in core or "anyOf" in core
+            ):
+                # Inheritance spelt with a discriminator on the parent alone: where
+                # the parent is expected, its subtypes are not told apart.
+                self._warn(
+                    f"The schema {name!r} has a discriminator but no oneOf or anyOf "
+                    "listing its subtypes; where it is expected, a body is read as "
+                    f"{name} alone, and a subtype's own properties through "
+                    "`model_extra`. List the subtypes in a oneOf to read them as such.",
+                    (*pointer, "discriminator"),
+                )
         elif isinstance(core, dict) and "enum" in core and "$ref" not in core:
             enum = self._enum(name, core)
             if enum is None:

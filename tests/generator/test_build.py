@@ -146,3 +146,25 @@ def test_a_property_msgspec_cannot_name_is_left_out_with_a_warning(
         "character in its name, which msgspec cannot decode into a field; it is left "
         "out of the model, and read through `model_extra` and `to_dict()`."
     ]
+
+
+def test_a_discriminator_without_a_union_is_reported(write: WriteFiles) -> None:
+    _, warnings = build(
+        write,
+        "",
+        """\
+        components:
+          schemas:
+            Vehicle:
+              type: object
+              required: [power]
+              properties: {power: {type: string}}
+              discriminator: {propertyName: power}
+        """,
+    )
+    assert warnings == [
+        "The schema 'Vehicle' has a discriminator but no oneOf or anyOf listing its "
+        "subtypes; where it is expected, a body is read as Vehicle alone, and a "
+        "subtype's own properties through `model_extra`. List the subtypes in a "
+        "oneOf to read them as such."
+    ]
