@@ -95,6 +95,7 @@ def build_package(bundle: Bundle, config: Config, diagnostics: Diagnostics) -> P
         bundle, schemas, diagnostics, conventions, config.client
     )
     resources = operations.resources()
+    operations.report_own_servers()
     webhooks = data.get("webhooks")
     if isinstance(webhooks, dict) and webhooks:
         diagnostics.warn(
@@ -257,6 +258,8 @@ class _OperationBuilder:
         self.schemas = schemas
         self.diagnostics = diagnostics
         self.conventions = conventions
+        # Servers given for single operations -> (operation, where), for one warning.
+        self.own_servers: dict[tuple[str, ...], list[tuple[str, Pointer]]] = {}
         # Names the client module defines; a resource class must not shadow them.
         self.taken_class_names = {
             client_class,
@@ -398,17 +401,26 @@ class _OperationBuilder:
                 self.bundle.location((*pointer, "callbacks")),
                 label,
             )
-        for where, servers in ((pointer, operation.get("servers")),
-                               (pointer[:-1], path_item.get("servers"))):  # fmt: skip
-            if isinstance(servers, list) and servers:
-                urls = [s.get("url") for s in servers if isinstance(s, dict)]
-                self.diagnostics.warn(
-                    f"The servers {urls!r} given here are not used: the method sends "
-                    "to the client's base URL; make a client with `base_url=` set to "
-                    "one of them to call this operation there.",
-                    self.bundle.location((*where, "servers")),
-                    label,
-                )
+        servers = operation.get("servers") or path_item.get("servers")
+        if isinstance(servers, list) and servers:
+            urls = tuple(str(s.get("url")) for s in servers if isinstance(s, dict))
+            where = pointer if operation.get("servers") else pointer[:-1]
+            self.own_servers.setdefault(urls, []).append(
+                (label or "", (*where, "servers"))
+            )
+
+    def report_own_servers(self) -> None:
+        """One warning per set of servers that operations give for themselves."""
+        for urls, places in self.own_servers.items():
+            labels = [label for label, _ in places]
+            named = ", ".join(labels[:3]) + (", ..." if len(labels) > 3 else "")
+            self.diagnostics.warn(
+                f"The servers {list(urls)!r} given for {len(labels)} operation"
+                f"{'s' if len(labels) > 1 else ''} ({named}) are not used: the methods "
+                "send to the client's base URL; make a client with `base_url=` set to "
+                "one of them to call these operations there.",
+                self.bundle.location(places[0][1]),
+            )
 
     def _body_media_type(self, operation: dict[str, Any]) -> str:
         body = self._deref(operation.get("requestBody"))

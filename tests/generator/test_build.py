@@ -111,12 +111,12 @@ def test_what_a_method_does_not_do_is_reported(write: WriteFiles) -> None:
     assert warnings == [
         "The operation's callbacks are not generated: they are requests the API makes, "
         "not ones the client sends.",
-        "The servers ['https://other.example.test'] given here are not used: the "
-        "method sends to the client's base URL; make a client with `base_url=` set to "
-        "one of them to call this operation there.",
         "The query parameter 'filter' is an object in the 'form' style; the client "
         "sends objects in the 'deepObject' style (`name[key]=value`). Pass the keys "
         "through `extra_query` if the API expects them otherwise.",
+        "The servers ['https://other.example.test'] given for 1 operation (POST "
+        "/streams) are not used: the methods send to the client's base URL; make a "
+        "client with `base_url=` set to one of them to call these operations there.",
         "The document's webhooks ('newPet') are not generated: they are requests the "
         "API sends, not ones the client makes. Their schemas are generated as models "
         "when they are components.",
