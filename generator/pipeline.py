@@ -3,12 +3,16 @@
 Nothing is written until every file has been computed; a fatal diagnostic at any stage
 stops the run with the output directory untouched.
 
-openapi-spec-validator is the slowest stage on a large document, and it only says yes
-or no: nothing later depends on what it finds. So on a large document it runs in a
-process of its own while this one builds, renders and formats, and the run waits for
-its verdict before writing. Its errors are reported exactly as if it had run first.
-A verdict of "valid" is also kept on disk, under the hash of everything it depends on,
-so a regeneration of an unchanged document does not validate it again.
+Three things keep runs on a large document short (see BENCHMARKS.md):
+
+- openapi-spec-validator, the slowest stage after black, only says yes or no: nothing
+  later depends on what it finds. So on a large document it runs in a process of its
+  own while this one builds, renders and formats, and the run waits for its verdict
+  before writing. Its errors are reported exactly as if it had run first.
+- Verdicts are kept on disk, for the whole document and for its parts (`_Parts`):
+  after a change, only the parts not proven valid before are validated.
+- A run whose inputs are all the same as the last one's takes that run's output
+  (`_Outputs`) instead of computing it again.
 """
 
 from __future__ import annotations
