@@ -317,6 +317,8 @@ class _Resource:
         self.index = index
         self.rng = rng
         self.singular = " ".join(words)  # "amber gadget"
+        article = "an" if adjective[0] in "aeiou" else "a"
+        self.a_singular = f"{article} {self.singular}"  # "an amber gadget"
         self.plural = self.singular + "s"
         self.model = _pascal(self.singular)  # "AmberGadget"
         self.camel = self.model[0].lower() + self.model[1:]  # "amberGadget"
@@ -437,7 +439,7 @@ class _Resource:
     def _create(self) -> dict[str, Any]:
         operation = self._operation(
             "create",
-            f"Create a {self.singular}",
+            f"Create {self.a_singular}",
             f"{self.model}Response",
             errors=("400", "401", "429", "500"),
         )
@@ -463,7 +465,7 @@ class _Resource:
     def _retrieve(self) -> dict[str, Any]:
         return self._operation(
             "get",
-            f"Retrieve a {self.singular}",
+            f"Retrieve {self.a_singular}",
             f"{self.model}Response",
             errors=("400", "401", "404", "429", "500"),
         )
@@ -471,7 +473,7 @@ class _Resource:
     def _update(self) -> dict[str, Any]:
         operation = self._operation(
             "update",
-            f"Update a {self.singular}",
+            f"Update {self.a_singular}",
             f"{self.model}Response",
             errors=("400", "401", "404", "429", "500"),
         )
@@ -488,7 +490,7 @@ class _Resource:
     def _delete(self) -> dict[str, Any]:
         return self._operation(
             "delete",
-            f"Delete a {self.singular}",
+            f"Delete {self.a_singular}",
             "DeletedObjectResponse",
             errors=("400", "401", "404", "429", "500"),
         )
@@ -496,7 +498,7 @@ class _Resource:
     def _archive(self) -> dict[str, Any]:
         return self._operation(
             "archive",
-            f"Archive a {self.singular}",
+            f"Archive {self.a_singular}",
             f"{self.model}Response",
             errors=("400", "401", "404", "429", "500"),
         )
@@ -509,7 +511,7 @@ class _Resource:
         return {
             f"{model}Status": {
                 "type": "string",
-                "description": f"Where a {self.singular} stands in its life.",
+                "description": f"Where {self.a_singular} stands in its life.",
                 "enum": self.statuses,
             },
             model: {
@@ -532,7 +534,7 @@ class _Resource:
                 ],
             },
             f"{model}Content": {
-                "description": f"What a {self.singular} shows: text or media.",
+                "description": f"What {self.a_singular} shows: text or media.",
                 "oneOf": [
                     {"$ref": _REF + "schemas/TextBlock"},
                     {"$ref": _REF + "schemas/MediaBlock"},
@@ -554,13 +556,13 @@ class _Resource:
             },
             f"{model}Update": {
                 "type": "object",
-                "description": f"The properties of a {self.singular} to change.",
+                "description": f"The properties of {self.a_singular} to change.",
                 "minProperties": 1,
                 "additionalProperties": False,
                 "properties": writable,
             },
             f"{model}Response": {
-                "description": f"The success envelope around a {self.singular}.",
+                "description": f"The success envelope around {self.a_singular}.",
                 "allOf": [
                     {"$ref": _REF + "schemas/SuccessEnvelope"},
                     {"properties": {"data": {"$ref": f"{_REF}schemas/{model}"}}},
