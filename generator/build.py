@@ -1019,12 +1019,12 @@ def _optional(annotation: str) -> str:
 def _with_constant(
     parameter: Parameter, schema: dict[str, Any], py_type: PyType
 ) -> Parameter:
-    """A property with a `const` value is an argument that defaults to it.
+    """A required property with a `const` value is an argument that defaults to it.
 
-    It is sent on every call, so a required constant (`kind: note`) need not be
-    spelt out by the caller.
+    It is sent on every call, so the caller need not spell out `kind="note"`; an
+    optional constant stays optional, and is sent only when given.
     """
-    if "const" not in schema or py_type.category == "any":
+    if "const" not in schema or py_type.category == "any" or not parameter.required:
         return parameter
     return replace(
         parameter,

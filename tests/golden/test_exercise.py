@@ -546,6 +546,15 @@ def test_query_styles_and_deprecated_parameter_warning(
         client.notes.list(colour="red")
     assert recorder.seen[-1]["query"] == "colour=red"
 
+    note = b'{"id": "6f1c2b8e-9d3a-4c1e-8b7a-2f4d5e6a7b8c", "kind": "note", '
+    note += b'"text": "t", "pinnedAt": null}'
+    recorder.routes[("POST", "/notes")] = (201, "application/json", note)
+    with pytest.warns(DeprecationWarning, match="parameter legacy_id is deprecated"):
+        client.notes.create(text="t", pinned_at=None, legacy_id="old-1")
+    assert json.loads(recorder.seen[-1]["body"]) == {
+        "kind": "note", "text": "t", "pinnedAt": None, "legacyId": "old-1"
+    }, "a deprecated property is still sent, and a const is sent unasked"  # fmt: skip
+
 
 def test_lenient_generates_a_document_with_harmless_errors(tmp_path: Path) -> None:
     from generator.config import load_config
