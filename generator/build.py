@@ -623,6 +623,9 @@ class _OperationBuilder:
             )  # fmt: skip
             if py_type.category == "object" and py_type.definitions:
                 # A nested object: its model, or a dict sent as it is (API names).
+                # The model is the one responses use, so it also has the schema's
+                # read-only properties; a required one must be given to build it,
+                # and is then sent. A dict leaves them out.
                 annotation = f"{_strip_optional(py_type.annotation)} | dict[str, Any]"
                 py_type = replace(
                     py_type,
