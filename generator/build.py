@@ -422,6 +422,25 @@ class _OperationBuilder:
                 self.bundle.location(places[0][1]),
             )
 
+    def _check_read_only(self, wire_name: str, schema: Any, pointer: Pointer) -> None:
+        """Warn when a nested body model can only be built with read-only values."""
+        if not isinstance(schema, dict):
+            return
+        properties, required = merged_properties(schema, self.schemas)
+        read_only = sorted(
+            name
+            for name in required & properties.keys()
+            if _is_read_only(self._deref(properties[name][0]))
+        )
+        if read_only:
+            self.diagnostics.warn(
+                f"The body property {wire_name!r} is an object whose model requires "
+                f"the read-only properties {read_only}; a model built to send sends "
+                "them too. Pass a dict to send the object without them.",
+                self.bundle.location(pointer),
+                self.schemas.operation,
+            )
+
     def _body_media_type(self, operation: dict[str, Any]) -> str:
         body = self._deref(operation.get("requestBody"))
         content = body.get("content") if isinstance(body, dict) else None
@@ -626,6 +645,7 @@ class _OperationBuilder:
                 # The model is the one responses use, so it also has the schema's
                 # read-only properties; a required one must be given to build it,
                 # and is then sent. A dict leaves them out.
+                self._check_read_only(wire_name, resolved, prop_pointer)
                 annotation = f"{_strip_optional(py_type.annotation)} | dict[str, Any]"
                 py_type = replace(
                     py_type,
@@ -1017,6 +1037,10 @@ def _optional(annotation: str) -> str:
     if annotation.endswith(" | None"):
         return f"{_strip_optional(annotation)} | NotGiven | None"
     return f"{annotation} | NotGiven"
+
+
+def _is_read_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("readOnly") is True
 
 
 def _with_constant(

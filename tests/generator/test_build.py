@@ -168,3 +168,38 @@ def test_a_discriminator_without_a_union_is_reported(write: WriteFiles) -> None:
         "subtype's own properties through `model_extra`. List the subtypes in a "
         "oneOf to read them as such."
     ]
+
+
+def test_a_nested_body_model_that_requires_read_only_values_is_reported(
+    write: WriteFiles,
+) -> None:
+    _, warnings = build(
+        write,
+        """\
+        /pets:
+          post:
+            requestBody:
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      owner: {$ref: '#/components/schemas/Owner'}
+            responses: {'204': {description: done}}
+        """,
+        """\
+        components:
+          schemas:
+            Owner:
+              type: object
+              required: [id, name]
+              properties:
+                id: {type: string, readOnly: true}
+                name: {type: string}
+        """,
+    )
+    assert warnings == [
+        "The body property 'owner' is an object whose model requires the read-only "
+        "properties ['id']; a model built to send sends them too. Pass a dict to send "
+        "the object without them."
+    ]
