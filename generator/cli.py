@@ -141,14 +141,17 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 class _Progress:
-    """Prints each stage as it ends, when the run is long enough for it to help."""
+    """Prints each stage that took over half a second, to a terminal only.
+
+    Logs and captured output stay the same from run to run whatever the timing.
+    """
 
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
         self.started = time.perf_counter()
 
     def __call__(self, stage: str, seconds: float) -> None:
-        if not self.quiet and (seconds > 0.5 or sys.stderr.isatty()):
+        if not self.quiet and seconds > 0.5 and sys.stderr.isatty():
             print(f"{stage}: {seconds:.2f} s", file=sys.stderr)
 
 
