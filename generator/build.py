@@ -30,7 +30,13 @@ from .model import (
     Resource,
     Response,
 )
-from .names import UniqueNames, pascal_case, python_literal, snake_case
+from .names import (
+    UniqueNames,
+    pascal_case,
+    python_literal,
+    snake_case,
+    string_literal,
+)
 from .schemas import PyType, SchemaBuilder, merged_properties
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -974,7 +980,7 @@ def _path_expression(path: str, parameters: list[Parameter]) -> str:
             out.append("{_path_param(" + by_wire[piece[1:-1]] + ")}")
         else:
             out.append(piece.replace("{", "{{").replace("}", "}}"))
-    literal = repr("".join(out))
+    literal = string_literal("".join(out))
     return "f" + literal if by_wire else literal
 
 

@@ -43,13 +43,16 @@ def format_files(
     cache_dir: Path | None = None,
     jobs: int | None = None,
 ) -> dict[str, str]:
-    """Path -> final text of every file; Python files are formatted by black."""
+    """Path -> final text of every file; Python files are formatted by black.
+
+    A file rendered already in black's style (`RenderedFile.formatted`) is kept as is.
+    """
     cache = _Cache(cache_dir)
     files = list(files)
     done: dict[str, str] = {}
     todo: list[RenderedFile] = []
     for file in files:
-        if not file.is_python:
+        if not file.is_python or file.formatted:
             done[file.path] = file.text
         elif (cached := cache.get(file.text)) is not None:
             done[file.path] = cached

@@ -15,6 +15,7 @@ import math
 import re
 import textwrap
 import unicodedata
+from collections.abc import Callable
 
 # Words that cannot be identifiers, and names a generated module must not rebind.
 RESERVED = frozenset(keyword.kwlist) | {"self", "cls"}
@@ -110,22 +111,41 @@ class UniqueNames:
 
 
 def string_literal(value: str) -> str:
-    """A Python string literal for any text, safe in any expression position."""
-    # repr() escapes quotes, backslashes and control characters; a plain ASCII result
-    # also keeps generated files readable in any editor.
-    return ascii(value) if not value.isascii() else repr(value)
+    """A Python string literal for any text, safe in any expression position.
+
+    It is written as black writes it: in double quotes, unless that needs more
+    backslashes than single quotes would; then black leaves it alone.
+    """
+    # repr() escapes backslashes, control characters and the quote it chose; ascii()
+    # also escapes non-ASCII text, which keeps generated files readable in any editor.
+    text = ascii(value) if not value.isascii() else repr(value)
+    if text.startswith('"') or value.count('"') > value.count("'"):
+        return text
+    if "'" not in value:
+        return f'"{text[1:-1]}"'
+    escape = repr if value.isascii() else ascii
+    return '"' + "".join(_double_quoted(char, escape) for char in value) + '"'
+
+
+def _double_quoted(char: str, escape: Callable[[str], str]) -> str:
+    if char == '"':
+        return '\\"'
+    return "'" if char == "'" else escape(char)[1:-1]
 
 
 def python_literal(value: object) -> str:
-    """A Python literal for a JSON value (defaults, enum values, constants)."""
+    """A Python literal for a JSON value (defaults, enums, constants) or a tuple."""
     if isinstance(value, str):
         return string_literal(value)
     if isinstance(value, float) and not math.isfinite(value):
-        return f"float({str(value)!r})"  # YAML's `.inf` and `.nan`; `inf` is no literal
+        return f'float("{value}")'  # YAML's `.inf` and `.nan`; `inf` is no literal
     if value is None or isinstance(value, bool | int | float):
         return repr(value)
     if isinstance(value, list):
         return "[" + ", ".join(python_literal(item) for item in value) + "]"
+    if isinstance(value, tuple):
+        members = [python_literal(item) for item in value]
+        return f"({members[0]},)" if len(members) == 1 else f"({', '.join(members)})"
     if isinstance(value, dict):
         items = (
             f"{python_literal(str(k))}: {python_literal(v)}" for k, v in value.items()

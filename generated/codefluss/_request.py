@@ -260,9 +260,8 @@ def _read_content(value: object) -> bytes:
         if isinstance(data, bytes):
             return data
     kind = type(value).__name__
-    raise CodeflussError(
-        f"A request body must be bytes, a path or a binary file, not {kind}."
-    )
+    message = f"A request body must be bytes, a path or a binary file, not {kind}."
+    raise CodeflussError(message)
 
 
 def comma_separated(value: object, delimiter: str = ",") -> object:

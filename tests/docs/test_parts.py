@@ -70,7 +70,7 @@ def test_first_sentence() -> None:
 # ------------------------------------------------------------------------ values
 
 
-STATUS = EnumClass("Status", "", (EnumMember("IN_PROGRESS", "'in-progress'"),), "str")
+STATUS = EnumClass("Status", "", (EnumMember("IN_PROGRESS", '"in-progress"'),), "str")
 TAG = ModelClass(
     "Tag",
     "",
@@ -89,22 +89,22 @@ LITERALS = Literals({"Status": STATUS, "Tag": TAG})
         (
             {"name": "a", "colorCode": "#fff"},
             "Tag | dict[str, Any]",
-            "Tag(name='a', color_code='#fff')",
+            'Tag(name="a", color_code="#fff")',
         ),
         (
             {"name": "a", "other": 1},
             "Tag | dict[str, Any]",
-            "{'name': 'a', 'other': 1}",
+            '{"name": "a", "other": 1}',
         ),
-        ([{"name": "a"}], "list[Tag]", "[Tag(name='a')]"),
+        ([{"name": "a"}], "list[Tag]", '[Tag(name="a")]'),
         (
             "2026-01-22T12:00:00Z",
             "datetime.datetime",
-            "datetime.datetime.fromisoformat('2026-01-22T12:00:00Z')",
+            'datetime.datetime.fromisoformat("2026-01-22T12:00:00Z")',
         ),
         (None, "str | NotGiven | None", "None"),
         (1.5, "float", "1.5"),
-        ("b", "Literal['a', 'b']", "'b'"),
+        ("b", 'Literal["a", "b"]', '"b"'),
     ],
 )
 def test_values_are_written_as_the_parameter_type_asks(

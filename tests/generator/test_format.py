@@ -35,6 +35,14 @@ def test_python_files_are_formatted_and_others_kept() -> None:
     assert format_files(files) == {"pkg/a.py": PRETTY, "README.md": UGLY}
 
 
+def test_a_file_rendered_in_blacks_style_is_not_given_to_black(
+    format_calls: list[str],
+) -> None:
+    files = [RenderedFile("a.py", PRETTY, formatted=True), RenderedFile("b.py", UGLY)]
+    assert format_files(files) == {"a.py": PRETTY, "b.py": PRETTY}
+    assert format_calls == [UGLY]
+
+
 def test_second_run_uses_the_cache(tmp_path: Path, format_calls: list[str]) -> None:
     files = [RenderedFile("a.py", UGLY), RenderedFile("b.py", "x=1\n")]
 

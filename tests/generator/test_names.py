@@ -7,10 +7,12 @@ import builtins
 import keyword
 import re
 
+import black
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.format import mode
 from generator.names import (
     UniqueNames,
     comment,
@@ -205,6 +207,32 @@ def test_string_literal_round_trips_any_text(text: str) -> None:
     assert len(literal.splitlines()) == 1
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "'", '"', "\\", "\n", "é", "\x00", "{"])))
+def test_string_literal_is_written_as_black_writes_it(text: str) -> None:
+    # black formats a file twice when its first pass changes anything; literals in
+    # its own style keep generated files out of that second pass.
+    source = f"x = {string_literal(text)}\n"
+    assert black.format_str(source, mode=mode()) == source
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("plain", '"plain"'),
+        ("it's", '"it\'s"'),
+        ('say "hi"', "'say \"hi\"'"),
+        ("1 ' 1 \"", '"1 \' 1 \\""'),
+        ("2 '' 1 \"", '"2 \'\' 1 \\""'),
+        ('1 \' 2 ""', "'1 \\' 2 \"\"'"),
+    ],
+)
+def test_string_literal_prefers_double_quotes_unless_they_cost_escapes(
+    value: str, expected: str
+) -> None:
+    assert string_literal(value) == expected
+
+
 def test_python_literal_round_trips_json_values() -> None:
     value = {
         "text": HOSTILE,
@@ -224,7 +252,7 @@ def test_python_literal_turns_keys_into_strings() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(float("inf"), "float('inf')"), (float("-inf"), "float('-inf')")],
+    [(float("inf"), 'float("inf")'), (float("-inf"), 'float("-inf")')],
 )
 def test_python_literal_of_infinity_is_an_expression(
     value: float, expected: str
@@ -235,7 +263,13 @@ def test_python_literal_of_infinity_is_an_expression(
 
 
 def test_python_literal_of_nan_is_an_expression() -> None:
-    assert python_literal(float("nan")) == "float('nan')"
+    assert python_literal(float("nan")) == 'float("nan")'
+
+
+def test_python_literal_of_a_tuple_is_a_tuple() -> None:
+    assert python_literal(("data",)) == '("data",)'
+    assert python_literal(("error", "code")) == '("error", "code")'
+    assert python_literal(()) == "()"
 
 
 def test_python_literal_refuses_what_json_cannot_hold() -> None:

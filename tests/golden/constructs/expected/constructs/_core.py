@@ -164,9 +164,8 @@ class BaseAPIClient(Generic[HttpClientT]):
                 f"{ENV_API_KEY} environment variable."
             )
         if max_retries < 0:
-            raise ConstructsError(
-                f"max_retries must be 0 or more, got {max_retries!r}."
-            )
+            message = f"max_retries must be 0 or more, got {max_retries!r}."
+            raise ConstructsError(message)
         self.api_key = api_key or None
         self._environment = environment
         self._base_url = self._resolve_base_url(base_url, environment).rstrip("/")
