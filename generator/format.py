@@ -10,7 +10,6 @@ pay for starting the processes.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .caches import tool_fingerprint
 from .errors import GeneratorError
 
 if TYPE_CHECKING:
@@ -27,15 +27,9 @@ if TYPE_CHECKING:
 
 # black is imported when the first file needs it: a run whose files are all cached
 # (or that reuses the last run's output) does without it.
-_BLACK_VERSION = importlib.metadata.version("black")
 LINE_LENGTH = 88
 # Below this many uncached files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "openapi-python-generator" / "black"
 
 
 def format_files(
@@ -82,14 +76,14 @@ def format_files(
 @cache
 def mode() -> black.Mode:
     """black's settings for generated code: its default width, Python 3.11 syntax."""
-    import black  # noqa: PLC0415 - see the note on _BLACK_VERSION
+    import black  # noqa: PLC0415 - see the note on LINE_LENGTH
     from black.mode import TargetVersion  # noqa: PLC0415
 
     return black.Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY311})
 
 
 def _format_one(file: RenderedFile) -> str:
-    import black  # noqa: PLC0415 - see the note on _BLACK_VERSION
+    import black  # noqa: PLC0415 - see the note on LINE_LENGTH
     from black.parsing import InvalidInput  # noqa: PLC0415
 
     try:
@@ -103,11 +97,11 @@ def _format_one(file: RenderedFile) -> str:
 
 
 class _Cache:
-    """Formatted texts on disk, keyed by black's version and the rendered text."""
+    """Formatted texts on disk, keyed by the installed black and the rendered text."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
-        self.salt = f"{_BLACK_VERSION}|{LINE_LENGTH}|py311".encode()
+        self.salt = tool_fingerprint(("black",)) + f"|{LINE_LENGTH}|py311".encode()
 
     def _path(self, text: str) -> Path | None:
         if self.directory is None:

@@ -19,14 +19,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .. import write
+from .. import TEMPLATES, write
 from ..build import build_package
 from ..bundle import Bundle
 from ..config import Config, load_config
 from ..errors import Diagnostic, Diagnostics
 from ..model import Package
 from ..pipeline import load_and_validate
-from ..render import TEMPLATES
 from . import markdown
 from .context import Context
 from .examples import Examples

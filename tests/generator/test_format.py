@@ -9,7 +9,7 @@ import pytest
 
 from generator import format as formatting
 from generator.errors import GeneratorError
-from generator.format import default_cache_dir, format_files
+from generator.format import format_files
 from generator.render import RenderedFile
 
 UGLY = "def f( a,b ):\n  return {'a':a,'b':b}\n"
@@ -113,13 +113,3 @@ def test_parallel_formatting_reports_invalid_python(
     files.append(RenderedFile("broken.py", "class\n"))
     with pytest.raises(GeneratorError, match=r"not valid Python, broken\.py: "):
         format_files(files, jobs=2)
-
-
-def test_default_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert default_cache_dir() == tmp_path / "openapi-python-generator" / "black"
-    monkeypatch.delenv("XDG_CACHE_HOME")
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert default_cache_dir() == (
-        tmp_path / "home" / ".cache" / "openapi-python-generator" / "black"
-    )
