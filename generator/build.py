@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from .bundle import Bundle
 from .config import Config
+from .document_examples import media_example, parameter_example
 from .errors import Diagnostics
 from .load import Pointer, escape_token, parse_pointer
 from .model import (
@@ -465,7 +466,7 @@ class _OperationBuilder:
         if not isinstance(content, dict) or not content:
             return ()
         _, media = _choose_media_type(content)
-        example = _first_example(media, self)
+        example = media_example(media, self._deref)
         if not isinstance(example, dict):
             return ()
         by_wire = {p.wire_name: p for p in body_parameters if p.location != "file"}
@@ -559,7 +560,7 @@ class _OperationBuilder:
         schema = spec.get("schema") if isinstance(spec.get("schema"), dict) else spec
         style = spec.get("style", "form")
         explode = spec.get("explode", style == "form")
-        example = _parameter_example(spec, self)
+        example = parameter_example(spec, self._deref)
         description = _text(
             spec.get("description") or (schema or {}).get("description")
         )
@@ -577,7 +578,7 @@ class _OperationBuilder:
             deprecated=deprecated,
             explode=bool(explode),
             delimiter=_DELIMITERS.get(style, ","),
-            example=None if example is _NO_EXAMPLE else python_literal(example),
+            example=None if example is ... else python_literal(example),
         )
 
     def _accept_enum_values(self, py_type: PyType) -> PyType:
@@ -844,40 +845,6 @@ def _exception(status: str) -> str:
     if status in _EXCEPTIONS:
         return _EXCEPTIONS[status]
     return "InternalServerError" if status.startswith("5") else "APIStatusError"
-
-
-_NO_EXAMPLE = object()
-
-
-def _parameter_example(spec: dict[str, Any], operations: _OperationBuilder) -> Any:
-    """A parameter's example: its own, the first of its examples, or its schema's."""
-    if "example" in spec:
-        return spec["example"]
-    examples = spec.get("examples")
-    if isinstance(examples, dict) and examples:
-        first = operations._deref(next(iter(examples.values())))
-        if isinstance(first, dict) and "value" in first:
-            return first["value"]
-    schema = operations._deref(spec.get("schema"))
-    if isinstance(schema, dict):
-        if "example" in schema:
-            return schema["example"]
-        if isinstance(schema.get("examples"), list) and schema["examples"]:
-            return schema["examples"][0]
-    return _NO_EXAMPLE
-
-
-def _first_example(media: Any, operations: _OperationBuilder) -> Any:
-    """The value of a media type's `example`, or of the first of its `examples`."""
-    if not isinstance(media, dict):
-        return None
-    if "example" in media:
-        return media["example"]
-    examples = media.get("examples")
-    if isinstance(examples, dict) and examples:
-        first = operations._deref(next(iter(examples.values())))
-        return first.get("value") if isinstance(first, dict) else None
-    return None
 
 
 def _resource_label(operation: dict[str, Any], path: str) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .. import document_examples
 from ..bundle import Bundle
 from ..load import parse_pointer
 from ..model import ModelClass, Operation, Package, Resource
@@ -100,30 +101,12 @@ class Examples:
         return {}
 
     def parameter_example(self, parameter: dict[str, Any]) -> Any:
-        """A parameter's example: its own, else its schema's; `...` when it has none."""
-        if "example" in parameter:
-            return parameter["example"]
-        examples = parameter.get("examples")
-        if isinstance(examples, dict) and examples:
-            first = self.deref(next(iter(examples.values())))
-            if isinstance(first, dict) and "value" in first:
-                return first["value"]
-        return self.schema_example(parameter.get("schema"))
+        """A parameter's example, else a value its schema allows; `...` if neither."""
+        return document_examples.parameter_example(parameter, self.deref, fallback=True)
 
     def schema_example(self, schema: Any) -> Any:
-        """A schema's own example, default, first enum value or constant; else `...`."""
-        schema = self.deref(schema)
-        if not isinstance(schema, dict):
-            return ...
-        examples = schema.get("examples")
-        if isinstance(examples, list) and examples:
-            return examples[0]
-        for key in ("example", "default", "const"):
-            if key in schema:
-                return schema[key]
-        if isinstance(schema.get("enum"), list) and schema["enum"]:
-            return schema["enum"][0]
-        return ...
+        """A schema's own example, default, constant or first enum value; else `...`."""
+        return document_examples.schema_example(self.deref(schema), fallback=True)
 
     def request_example(self, operation: Operation) -> tuple[str, Any]:
         """The media type and first example of the request body (`...` if none)."""
@@ -183,17 +166,7 @@ class Examples:
             yield name, self.deref(prop)
 
     def _media_example(self, media: Any) -> Any:
-        media = self.deref(media)
-        if not isinstance(media, dict):
-            return ...
-        if "example" in media:
-            return media["example"]
-        examples = media.get("examples")
-        if isinstance(examples, dict) and examples:
-            first = self.deref(next(iter(examples.values())))
-            if isinstance(first, dict) and "value" in first:
-                return first["value"]
-        return ...
+        return document_examples.media_example(self.deref(media), self.deref)
 
     # ------------------------------------------------------------------ kinds
 
