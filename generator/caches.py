@@ -375,7 +375,8 @@ def output_fingerprint() -> bytes:
     """The templates and the tools that shape the output, hashed."""
     pieces = [tool_fingerprint(_OUTPUT_TOOLS)]
     for template in sorted(TEMPLATES.rglob("*")):
-        if template.is_file():
+        # __pycache__ holds the compiled templates, which follow from the sources.
+        if template.is_file() and "__pycache__" not in template.parts:
             pieces += [
                 str(template.relative_to(TEMPLATES)).encode(),
                 template.read_bytes(),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from generator.caches import cache_root, tool_fingerprint
+from generator import TEMPLATES, caches
+from generator.caches import cache_root, output_fingerprint, tool_fingerprint
+from generator.render import environment
 
 
 def test_the_cache_root_follows_xdg_and_falls_back_to_home(
@@ -40,3 +44,64 @@ def test_a_missing_tool_has_a_fingerprint_of_its_own() -> None:
     missing = ("no_such_module_anywhere",)
     assert tool_fingerprint(missing) == tool_fingerprint(missing)
     assert tool_fingerprint(missing) != tool_fingerprint(("black",))
+
+
+def _copy_of_the_templates(tmp_path: Path) -> Path:
+    copy = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def test_compiled_templates_are_kept_beside_the_templates(tmp_path: Path) -> None:
+    templates = _copy_of_the_templates(tmp_path)
+    text = (
+        environment(templates)
+        .get_template("version.py.jinja")
+        .render(header="# h", pkg=SimpleNamespace(version="1.2.3"))
+    )
+    assert '__version__ = "1.2.3"' in text
+    assert list((templates / "__pycache__").glob("*.jinja-bytecode"))
+
+
+def test_templates_render_where_their_compiled_form_cannot_be_kept(
+    tmp_path: Path,
+) -> None:
+    templates = _copy_of_the_templates(tmp_path)
+    (templates / "__pycache__").write_text("a file where a folder would go")
+    text = (
+        environment(templates)
+        .get_template("version.py.jinja")
+        .render(header="# h", pkg=SimpleNamespace(version="1.2.3"))
+    )
+    assert '__version__ = "1.2.3"' in text
+
+
+def test_compiled_templates_do_not_change_the_output_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = _copy_of_the_templates(tmp_path)
+    monkeypatch.setattr(caches, "TEMPLATES", templates)
+    output_fingerprint.cache_clear()
+    before = output_fingerprint()
+    (templates / "__pycache__").mkdir()
+    (templates / "__pycache__" / "x.jinja-bytecode").write_bytes(b"compiled")
+    output_fingerprint.cache_clear()
+    assert output_fingerprint() == before
+    (templates / "version.py.jinja").write_text("changed\n")
+    output_fingerprint.cache_clear()
+    assert output_fingerprint() != before
+    output_fingerprint.cache_clear()
+
+
+def test_a_damaged_compiled_template_is_compiled_again(tmp_path: Path) -> None:
+    templates = _copy_of_the_templates(tmp_path)
+    environment(templates).get_template("version.py.jinja")
+    for compiled in (templates / "__pycache__").glob("*.jinja-bytecode"):
+        compiled.write_bytes(compiled.read_bytes()[:40])  # cut short
+    environment.cache_clear()
+    text = (
+        environment(templates)
+        .get_template("version.py.jinja")
+        .render(header="# h", pkg=SimpleNamespace(version="2.0"))
+    )
+    assert '__version__ = "2.0"' in text
