@@ -359,11 +359,12 @@ class _OperationBuilder:
         errors = tuple(
             ErrorResponse(
                 str(status),
-                _text(self._deref(r).get("description")),
+                _text(self.schemas.deref(r).get("description")),
                 _exception(str(status)),
             )
             for status, r in (operation.get("responses") or {}).items()
-            if not str(status).startswith("2") and isinstance(self._deref(r), dict)
+            if not str(status).startswith("2")
+            and isinstance(self.schemas.deref(r), dict)
         )
         idempotency = self.conventions.idempotency_header
         takes_key = idempotency is not None and any(
@@ -437,7 +438,7 @@ class _OperationBuilder:
         read_only = sorted(
             name
             for name in required & properties.keys()
-            if _is_read_only(self._deref(properties[name][0]))
+            if _is_read_only(self.schemas.deref(properties[name][0]))
         )
         if read_only:
             self.diagnostics.warn(
@@ -449,7 +450,7 @@ class _OperationBuilder:
             )
 
     def _body_media_type(self, operation: dict[str, Any]) -> str:
-        body = self._deref(operation.get("requestBody"))
+        body = self.schemas.deref(operation.get("requestBody"))
         content = body.get("content") if isinstance(body, dict) else None
         return (
             _choose_media_type(content)[0]
@@ -461,12 +462,12 @@ class _OperationBuilder:
         self, operation: dict[str, Any], body_parameters: list[Parameter]
     ) -> tuple[tuple[str, str], ...]:
         """Keyword arguments from the first request example, for docs and READMEs."""
-        body = self._deref(operation.get("requestBody"))
+        body = self.schemas.deref(operation.get("requestBody"))
         content = body.get("content") if isinstance(body, dict) else None
         if not isinstance(content, dict) or not content:
             return ()
         _, media = _choose_media_type(content)
-        example = media_example(media, self._deref)
+        example = media_example(media, self.schemas.deref)
         if not isinstance(example, dict):
             return ()
         by_wire = {p.wire_name: p for p in body_parameters if p.location != "file"}
@@ -486,7 +487,7 @@ class _OperationBuilder:
             *(path_item.get("parameters") or []),
             *(operation.get("parameters") or []),
         ]:
-            resolved = self._deref(parameter)
+            resolved = self.schemas.deref(parameter)
             if isinstance(resolved, dict):
                 merged[(str(resolved.get("name")), str(resolved.get("in")))] = resolved
         return list(merged.values())
@@ -560,7 +561,7 @@ class _OperationBuilder:
         schema = spec.get("schema") if isinstance(spec.get("schema"), dict) else spec
         style = spec.get("style", "form")
         explode = spec.get("explode", style == "form")
-        example = parameter_example(spec, self._deref)
+        example = parameter_example(spec, self.schemas.deref)
         description = _text(
             spec.get("description") or (schema or {}).get("description")
         )
@@ -602,13 +603,13 @@ class _OperationBuilder:
     def _body(
         self, operation: dict[str, Any], pointer: Pointer, hint: str, names: UniqueNames
     ) -> tuple[Any, list[Parameter], Parameter | None]:
-        body = self._deref(operation.get("requestBody"))
+        body = self.schemas.deref(operation.get("requestBody"))
         if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
             return "none", [], None
         media_type, media = _choose_media_type(body["content"])
         kind = _body_kind(media_type)
         schema = media.get("schema") if isinstance(media, dict) else None
-        schema_value = self._deref(schema) if schema is not None else {}
+        schema_value = self.schemas.deref(schema) if schema is not None else {}
         required_body = bool(body.get("required"))
         body_pointer = (*pointer, "requestBody", "content", media_type, "schema")
 
@@ -635,12 +636,12 @@ class _OperationBuilder:
 
         built = []
         for wire_name, (prop_schema, prop_pointer) in properties.items():
-            resolved = self._deref(prop_schema)
+            resolved = self.schemas.deref(prop_schema)
             if isinstance(resolved, dict) and resolved.get("readOnly"):
                 continue  # set by the server; never sent
             location: ParameterLocation = "body"
             if kind in ("multipart", "form"):
-                location = "file" if _is_binary(resolved, self) else "form"
+                location = "file" if _is_binary(resolved, self.schemas) else "form"
             py_type = (
                 PyType("FileTypes", "bytes") if location == "file"
                 else self.schemas.type_of(
@@ -720,7 +721,7 @@ class _OperationBuilder:
         self, responses: dict[str, Any], code: str, pointer: Pointer, hint: str
     ) -> Response:
         """The description of one success response's body."""
-        response = self._deref(responses.get(code))
+        response = self.schemas.deref(responses.get(code))
         content = (
             (response or {}).get("content") if isinstance(response, dict) else None
         )
@@ -738,9 +739,9 @@ class _OperationBuilder:
             return Response("json", "Any", "Any")
         schema_pointer = (*pointer, "responses", code, "content", media_type, "schema")
         body_type = self.schemas.type_of(schema, schema_pointer, hint)
-        resolved = self._deref(schema)
-        envelope = _marker(resolved, "x-envelope", self)
-        pagination_marker = _marker(resolved, "x-pagination", self)
+        resolved = self.schemas.deref(schema)
+        envelope = _marker(resolved, "x-envelope", self.schemas)
+        pagination_marker = _marker(resolved, "x-pagination", self.schemas)
         model = self._model(body_type)
         if model is None or not isinstance(envelope, str):
             return Response("json", body_type.annotation, body_type.annotation)
@@ -807,15 +808,6 @@ class _OperationBuilder:
         )
 
     # -------------------------------------------------------------------- helpers
-
-    def _deref(self, value: Any) -> Any:
-        seen = 0
-        while (
-            isinstance(value, dict) and isinstance(value.get("$ref"), str) and seen < 64
-        ):
-            value = self.schemas.resolve(parse_pointer(value["$ref"].partition("#")[2]))
-            seen += 1
-        return value
 
     def _model(self, py_type: PyType) -> ModelClass | None:
         return self._model_named(py_type.annotation)
@@ -978,8 +970,8 @@ def _is_json(media_type: str) -> bool:
     return base == "application/json" or base.endswith("+json") or base == "*/*"
 
 
-def _is_binary(schema: Any, operations: _OperationBuilder) -> bool:
-    schema = operations._deref(schema)
+def _is_binary(schema: Any, schemas: SchemaBuilder) -> bool:
+    schema = schemas.deref(schema)
     if not isinstance(schema, dict):
         return False
     if (
@@ -988,18 +980,18 @@ def _is_binary(schema: Any, operations: _OperationBuilder) -> bool:
         or schema.get("contentEncoding") == "binary"
     ):
         return True
-    return schema.get("type") == "array" and _is_binary(schema.get("items"), operations)
+    return schema.get("type") == "array" and _is_binary(schema.get("items"), schemas)
 
 
-def _marker(schema: Any, key: str, operations: _OperationBuilder) -> Any:
+def _marker(schema: Any, key: str, schemas: SchemaBuilder) -> Any:
     """An `x-` marker on a schema or inherited through its `allOf` parts."""
-    schema = operations._deref(schema)
+    schema = schemas.deref(schema)
     if not isinstance(schema, dict):
         return None
     if key in schema:
         return schema[key]
     for part in schema.get("allOf") or ():
-        found = _marker(part, key, operations)
+        found = _marker(part, key, schemas)
         if found is not None:
             return found
     return None

@@ -206,14 +206,26 @@ class SchemaBuilder:
         """Definition name -> module name (call after `modules`)."""
         return {d.name: m.name for m in self.modules() for d in m.definitions}
 
-    # ------------------------------------------------------------------- internals
-
     def resolve(self, pointer: Pointer) -> Any:
         """The value at a pointer of the bundle (references were checked by `load`)."""
         value: Any = self.bundle.data
         for token in pointer:
             value = value[int(token)] if isinstance(value, list) else value[token]
         return value
+
+    def deref(self, value: Any) -> Any:
+        """A value with its chain of references followed (`{$ref}` to `{$ref}` ...).
+
+        The chain is followed 64 steps at most, so that a cycle of bare references
+        ends; the value reached then still is a reference.
+        """
+        for _ in range(64):
+            if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
+                break
+            value = self.resolve(parse_pointer(value["$ref"].partition("#")[2]))
+        return value
+
+    # ------------------------------------------------------------------- internals
 
     def _warn(self, message: str, pointer: Pointer) -> None:
         self.diagnostics.warn(message, self.bundle.location(pointer), self.operation)
@@ -448,13 +460,13 @@ class SchemaBuilder:
         """
         constants: list[dict[str, str]] = []
         for variant in variants:
-            schema = self._follow(variant)
+            schema = self.deref(variant)
             if not isinstance(schema, dict):
                 return None
             properties, required = merged_properties(schema, self)
             found = {}
             for name in sorted(required & properties.keys()):
-                value = _constant(self._follow(properties[name][0]))
+                value = _constant(self.deref(properties[name][0]))
                 if isinstance(value, str):
                     found[name] = value
             constants.append(found)
@@ -464,14 +476,6 @@ class SchemaBuilder:
             if len(set(values)) == len(values):
                 return name, values
         return None
-
-    def _follow(self, schema: Any) -> Any:
-        """A schema with its chain of references followed."""
-        for _ in range(64):
-            if not (isinstance(schema, dict) and isinstance(schema.get("$ref"), str)):
-                break
-            schema = self.resolve(parse_pointer(schema["$ref"].partition("#")[2]))
-        return schema
 
     def _assign_tags(
         self,

@@ -10,6 +10,7 @@ from generator.config import load_config
 from generator.errors import Diagnostics
 from generator.load import load_document
 from generator.model import Package
+from generator.schemas import SchemaBuilder
 
 from .conftest import WriteFiles
 
@@ -203,3 +204,22 @@ def test_a_nested_body_model_that_requires_read_only_values_is_reported(
         "properties ['id']; a model built to send sends them too. Pass a dict to send "
         "the object without them."
     ]
+
+
+def test_deref_follows_a_chain_of_references(write: WriteFiles) -> None:
+    text = """\
+        openapi: 3.1.0
+        info: {title: Demo, version: '1'}
+        paths: {}
+        components:
+          parameters:
+            Limit: {$ref: '#/components/parameters/PageSize'}
+            PageSize: {name: limit, in: query, schema: {type: integer}}
+        """
+    spec = write({"openapi.yaml": textwrap.dedent(text)})
+    schemas = SchemaBuilder(bundle(load_document(spec)), Diagnostics())
+
+    limit = {"$ref": "#/components/parameters/Limit"}
+    assert schemas.deref(limit)["name"] == "limit"
+    assert schemas.deref({"type": "string"}) == {"type": "string"}
+    assert schemas.deref(None) is None
