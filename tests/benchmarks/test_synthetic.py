@@ -11,10 +11,8 @@ import pytest
 import yaml
 
 from benchmarks.synthetic import build_document, write_document
-from generator import build as building
-from generator import validate as validation
 from generator.config import load_config
-from generator.errors import Diagnostics, SpecError
+from generator.errors import Diagnostics
 from generator.pipeline import generate, load_and_validate
 
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -101,77 +99,3 @@ def test_the_document_is_valid_and_its_client_imports(
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.split() == ["AmberGadgets", "AmberGadgetList"]
-
-
-def change_one_operation(spec: Path, document: dict[str, Any], **changes: Any) -> None:
-    document["paths"]["/amber-gadgets"]["get"].update(changes)
-    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-
-
-def test_a_regeneration_validates_only_the_changed_operation(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
-    cache = tmp_path / "cache"
-    generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)
-
-    validated: list[list[str]] = []
-    original = validation.validate
-
-    def recording(bundled: Any, diagnostics: Diagnostics, **options: Any) -> None:
-        validated.append(list(bundled.data["paths"]))
-        original(bundled, diagnostics, **options)
-
-    monkeypatch.setattr(validation, "validate", recording)
-    change_one_operation(spec, build_document(10), summary="List them all")
-    result = generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)
-
-    assert validated == [["/amber-gadgets"]]
-    assert [change.path for change in result.changes] == [
-        "synthetic/resources/amber_gadgets.py"
-    ]
-
-
-def test_a_regeneration_reports_a_new_error_as_a_fresh_validation_does(
-    tmp_path: Path,
-) -> None:
-    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
-    cache = tmp_path / "cache"
-    generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)
-
-    document = build_document(10)
-    parameters = document["paths"]["/amber-gadgets"]["get"]["parameters"]
-    page = {
-        "name": "page",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string"},
-    }
-    change_one_operation(spec, document, parameters=[*parameters, page])
-    with pytest.raises(SpecError) as regenerated:
-        generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)
-    with pytest.raises(SpecError) as fresh:
-        load_and_validate(spec, Diagnostics())
-
-    assert str(regenerated.value) == str(fresh.value)
-    assert "Path parameter 'page' for 'get' operation" in str(fresh.value)
-
-
-def test_a_regeneration_of_an_unchanged_document_reuses_the_last_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
-    cache = tmp_path / "cache"
-    first = generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)
-
-    def fail(*_arguments: Any) -> None:
-        raise AssertionError("built again")
-
-    monkeypatch.setattr(building, "build_package", fail)
-    again = generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)
-    assert (again.files, again.warnings, again.changes) == (first.files, [], [])
-    assert again.package == first.package
-
-    spec.write_text(spec.read_text(encoding="utf-8") + "# a comment\n")
-    with pytest.raises(AssertionError, match="built again"):
-        generate(spec, tmp_path / "out", load_config(spec), cache_dir=cache)

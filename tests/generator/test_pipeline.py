@@ -1,4 +1,8 @@
-"""pipeline: the stages in order; a failed run leaves the output directory as it was."""
+"""pipeline: the stages in order; a failed run leaves the output directory as it was.
+
+A regeneration does again only what the change needs: it validates the changed
+operations alone, and reuses the last run for a document that has not changed.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from benchmarks.synthetic import build_document, write_document
+from generator import build as building
+from generator import validate as validation
 from generator import write
 from generator.config import load_config
-from generator.errors import SpecError
-from generator.pipeline import Result, generate
+from generator.errors import Diagnostics, SpecError
+from generator.pipeline import Result, generate, load_and_validate
 
 from .conftest import snapshot, write_files
 
@@ -128,3 +136,77 @@ def test_invalid_document_stops_before_anything_is_written(
         "a required property."
     )
     assert not (tmp_path / "out").exists()
+
+
+def change_one_operation(spec: Path, document: dict[str, Any], **changes: Any) -> None:
+    document["paths"]["/amber-gadgets"]["get"].update(changes)
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+
+def test_a_regeneration_validates_only_the_changed_operation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
+    cache = tmp_path / "cache"
+    run(spec, tmp_path / "out", cache)
+
+    validated: list[list[str]] = []
+    original = validation.validate
+
+    def recording(bundled: Any, diagnostics: Diagnostics, **options: Any) -> None:
+        validated.append(list(bundled.data["paths"]))
+        original(bundled, diagnostics, **options)
+
+    monkeypatch.setattr(validation, "validate", recording)
+    change_one_operation(spec, build_document(10), summary="List them all")
+    result = run(spec, tmp_path / "out", cache)
+
+    assert validated == [["/amber-gadgets"]]
+    assert [change.path for change in result.changes] == [
+        "synthetic/resources/amber_gadgets.py"
+    ]
+
+
+def test_a_regeneration_reports_a_new_error_as_a_fresh_validation_does(
+    tmp_path: Path,
+) -> None:
+    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
+    cache = tmp_path / "cache"
+    run(spec, tmp_path / "out", cache)
+
+    document = build_document(10)
+    parameters = document["paths"]["/amber-gadgets"]["get"]["parameters"]
+    page = {
+        "name": "page",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+    change_one_operation(spec, document, parameters=[*parameters, page])
+    with pytest.raises(SpecError) as regenerated:
+        run(spec, tmp_path / "out", cache)
+    with pytest.raises(SpecError) as fresh:
+        load_and_validate(spec, Diagnostics())
+
+    assert str(regenerated.value) == str(fresh.value)
+    assert "Path parameter 'page' for 'get' operation" in str(fresh.value)
+
+
+def test_a_regeneration_of_an_unchanged_document_reuses_the_last_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
+    cache = tmp_path / "cache"
+    first = run(spec, tmp_path / "out", cache)
+
+    def fail(*_arguments: Any) -> None:
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(building, "build_package", fail)
+    again = run(spec, tmp_path / "out", cache)
+    assert (again.files, again.warnings, again.changes) == (first.files, [], [])
+    assert again.package == first.package
+
+    spec.write_text(spec.read_text(encoding="utf-8") + "# a comment\n")
+    with pytest.raises(AssertionError, match="built again"):
+        run(spec, tmp_path / "out", cache)
