@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .config import DEFAULT_CONFIG_NAME, load_config
+from .config import DEFAULT_CONFIG_NAME, ConfigSource, load_config
 from .errors import Diagnostics, GeneratorError, SpecError, format_warnings
 from .pipeline import generate, load_and_validate
 from .write import Change
-
-logger = logging.getLogger("generator")
 
 DESCRIPTION = """\
 Generate a typed Python client package from an OpenAPI 3.0 or 3.1 document.
@@ -28,7 +25,6 @@ are rewritten.
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return 0, or 1 when it failed or something would change."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     try:
         return int(args.run(args))
     except SpecError as error:
@@ -156,7 +152,7 @@ class _Progress:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    config = load_config(args.spec, args.config, args.package_name)
+    config = ConfigSource(args.spec, args.config, args.package_name)
     progress = _Progress(args.quiet)
     result = generate(
         args.spec,

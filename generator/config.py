@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ConfigError
 from .names import pascal_case
 
@@ -41,11 +39,36 @@ class Config:
     version: str | None = None
 
 
+@dataclass(frozen=True)
+class ConfigSource:
+    """Where the config of a run comes from, read only when the run needs it.
+
+    A run that reuses the last run's output needs only to know that the config is
+    the same, which `fingerprint` tells from the file's bytes without parsing YAML.
+    """
+
+    spec: Path
+    file: Path | None = None
+    package_name: str | None = None
+
+    def fingerprint(self) -> bytes:
+        """The same bytes for two sources only if they load the same config."""
+        path = _config_path(self.spec, self.file)
+        try:
+            content: bytes | None = path.read_bytes()
+        except OSError:
+            content = None
+        return repr((str(path.resolve()), content, self.package_name)).encode()
+
+    def load(self) -> Config:
+        return load_config(self.spec, self.file, self.package_name)
+
+
 def load_config(
     spec: Path, config_file: Path | None = None, package_name: str | None = None
 ) -> Config:
     """The config for `spec`: the named file, else `generator.yaml` beside the spec."""
-    path = config_file or spec.parent / DEFAULT_CONFIG_NAME
+    path = _config_path(spec, config_file)
     values: dict[str, Any] = {}
     if config_file is not None or path.exists():
         values = _read(path)
@@ -54,7 +77,13 @@ def load_config(
     return _complete(values, path)
 
 
+def _config_path(spec: Path, config_file: Path | None) -> Path:
+    return config_file or spec.parent / DEFAULT_CONFIG_NAME
+
+
 def _read(path: Path) -> dict[str, Any]:
+    import yaml  # noqa: PLC0415 - a run that reuses its output reads no YAML
+
     try:
         values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as error:

@@ -11,6 +11,7 @@ by composing that one file again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -97,6 +98,9 @@ class Document:
 
     root: Path
     files: dict[Path, Any]
+    # SHA-256 of the bytes each file was parsed from: a later run that finds the same
+    # bytes may reuse what was made from them (see caches.Outputs).
+    digests: dict[Path, bytes] = field(default_factory=dict)
     _composed: dict[Path, yaml.Node | None] = field(default_factory=dict, repr=False)
 
     @property
@@ -201,16 +205,23 @@ def walk(value: Any, pointer: Pointer) -> Any:
     return value
 
 
-def parse_file(path: Path) -> Any:
-    """Parse one YAML or JSON file; `SpecError` with the line of a syntax error."""
+def parse_file(path: Path, digests: dict[Path, bytes] | None = None) -> Any:
+    """Parse one YAML or JSON file; `SpecError` with the line of a syntax error.
+
+    With `digests`, the SHA-256 of the bytes parsed is recorded there under `path`.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        content = path.read_bytes()
+        # As read_text() would: UTF-8, with universal newlines.
+        text = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise SpecError.single(f"The file {str(path)!r} does not exist.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError.single(
             f"The file {str(path)!r} cannot be read: {error}."
         ) from None
+    if digests is not None:
+        digests[path] = hashlib.sha256(content).digest()
 
     if path.suffix == ".json":
         try:
@@ -241,7 +252,9 @@ def load_document(path: Path | str) -> Document:
     nowhere, after looking at all of them.
     """
     root = Path(path).resolve()
-    document = Document(root, {root: _normalise(parse_file(root), root)})
+    digests: dict[Path, bytes] = {}
+    parsed = _normalise(parse_file(root, digests), root)
+    document = Document(root, {root: parsed}, digests)
     diagnostics = Diagnostics()
     pending = [root]
     while pending:
@@ -275,7 +288,7 @@ def _check_reference(
     if target_file not in document.files:
         try:
             document.files[target_file] = _normalise(
-                parse_file(target_file), target_file
+                parse_file(target_file, document.digests), target_file
             )
         except SpecError as error:
             for diagnostic in error.diagnostics:

@@ -11,7 +11,7 @@ Three things keep runs short (see BENCHMARKS.md):
   one builds, renders and formats, and the run waits for its verdict before
   writing. Its errors are reported exactly as if it had run first.
 - Verdicts are kept on disk, for the whole document and for its parts
-  (`caches.Parts`): after a change, only the parts not proven valid are validated.
+  (`verdicts.Parts`): after a change, only the parts not proven valid are validated.
 - A run whose inputs are all the same as the last one's takes that run's output
   (`caches.Outputs`) instead of computing it again.
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,15 +29,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import caches, write
-from .bundle import Bundle, bundle
-from .config import Config
+from .config import Config, ConfigSource
 from .errors import Diagnostic, Diagnostics, GeneratorError
-from .load import load_document
-from .model import Package
 
 if TYPE_CHECKING:
     import multiprocessing.process
     from multiprocessing.connection import Connection
+
+    from .bundle import Bundle
+    from .model import Package
+    from .verdicts import Parts
 
 Progress = Callable[[str, float], None]
 
@@ -50,7 +52,15 @@ class Result:
     changes: list[write.Change] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
-    package: Package | None = None
+    # The intermediate model; a reused run keeps it pickled until it is asked for.
+    model: Package | bytes | None = field(default=None, repr=False)
+
+    @property
+    def package(self) -> Package | None:
+        if isinstance(self.model, bytes):
+            self.model = pickle.loads(self.model)  # noqa: S301 - our own cache
+        assert not isinstance(self.model, bytes)
+        return self.model
 
 
 def _quiet(stage: str, seconds: float) -> None:
@@ -71,7 +81,7 @@ def load_and_validate(
     validator) is not validated again; its warnings are reported as they were.
     """
     started = time.perf_counter()
-    bundled = bundle(load_document(spec))
+    bundled = _load(spec)
     progress("load", time.perf_counter() - started)
 
     started = time.perf_counter()
@@ -86,34 +96,60 @@ def load_and_validate(
 def generate(
     spec: Path,
     output: Path,
-    config: Config,
+    config: Config | ConfigSource,
     *,
     lenient: bool = False,
     check: bool = False,
     cache_dir: Path | None = None,
     progress: Progress = _quiet,
 ) -> Result:
-    """Generate the package for `spec` into `output`, or with `check` only compare."""
+    """Generate the package for `spec` into `output`, or with `check` only compare.
+
+    `config` may be a `ConfigSource`, read only if the last run's output cannot be
+    reused; the command line passes one.
+    """
     cache_dir = cache_dir if cache_dir is not None else caches.cache_root()
     stages = _Stages(progress)
-    with stages.timing("load"):
-        bundled = bundle(load_document(spec))
-
-    outputs = caches.Outputs(cache_dir, bundled, config, lenient)
-    remembered = outputs.get()
-    if remembered is not None:
-        files, warnings, package = remembered
-        for stage in STAGES[1:-1]:
+    outputs = caches.Outputs(cache_dir, spec.resolve())
+    config_key = _config_key(config)
+    kept = outputs.get(config_key, lenient)
+    model: Package | bytes
+    if kept is not None:
+        files, warnings, model = kept
+        for stage in STAGES[:-1]:
             stages.done(stage, 0.0)
     else:
+        if isinstance(config, ConfigSource):
+            source, config = config, config.load()
+            if _config_key(source) != config_key:
+                config_key = b""  # the file changed while it was read: keep nothing
+        with stages.timing("load"):
+            bundled = _load(spec)
         files, warnings, package = _compute(bundled, config, lenient, cache_dir, stages)
-        outputs.put(files, warnings, package)
+        if config_key:
+            sources = bundled.document.digests
+            outputs.put(config_key, lenient, sources, files, warnings, package)
+        model = package
 
     with stages.timing("write"):
         changes = write.plan(output, files)
         if not check:
             write.apply(output, files, changes)
-    return Result(changes, warnings, files, package)
+    return Result(changes, warnings, files, model)
+
+
+def _config_key(config: Config | ConfigSource) -> bytes:
+    if isinstance(config, ConfigSource):
+        return b"source:" + config.fingerprint()
+    return b"config:" + repr(config).encode()
+
+
+def _load(spec: Path) -> Bundle:
+    # Imported here: a run that reuses the last run's output parses nothing.
+    from .bundle import bundle  # noqa: PLC0415
+    from .load import load_document  # noqa: PLC0415
+
+    return bundle(load_document(spec))
 
 
 def _compute(
@@ -211,22 +247,23 @@ class _Validation:
         *,
         concurrent: bool,
     ) -> None:
+        # Imported here, as the other stages are in `_produce`.
+        from .verdicts import Parts, Verdicts  # noqa: PLC0415
+
         self.started = time.perf_counter()
         self.seconds = 0.0
         self._items: list[Diagnostic] | None = None
         self._child: multiprocessing.process.BaseProcess | None = None
         self._receiver: Connection | None = None
-        self._verdicts = (
-            caches.Verdicts(cache_dir, bundled, lenient) if cache_dir else None
-        )
-        self._parts: caches.Parts | None = None
+        self._verdicts = Verdicts(cache_dir, bundled, lenient) if cache_dir else None
+        self._parts: Parts | None = None
 
         remembered = self._verdicts.get() if self._verdicts else None
         if remembered is not None:
             self._finish(remembered)
             return
         if cache_dir is not None:
-            self._parts = caches.Parts.of(bundled, lenient, cache_dir)
+            self._parts = Parts.of(bundled, lenient, cache_dir)
         if self._parts is not None and self._parts.all_proven:
             self._finish([])
             return

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,7 +13,11 @@ import pytest
 
 from generator import TEMPLATES, caches
 from generator.caches import cache_root, output_fingerprint, tool_fingerprint
+from generator.config import ConfigSource
+from generator.pipeline import generate
 from generator.render import environment
+
+from .conftest import DEMO_ITEM, snapshot
 
 
 def test_the_cache_root_follows_xdg_and_falls_back_to_home(
@@ -105,3 +111,85 @@ def test_a_damaged_compiled_template_is_compiled_again(tmp_path: Path) -> None:
         .render(header="# h", pkg=SimpleNamespace(version="2.0"))
     )
     assert '__version__ = "2.0"' in text
+
+
+# ------------------------------------------------------------- reusing a run
+
+
+def _generate(spec: Path, out: Path, cache: Path, *options: str) -> str:
+    """Run the command line in a fresh interpreter; report the heavy modules it used."""
+    program = (
+        "import sys\n"
+        "from generator.cli import main\n"
+        f"code = main(['generate', {str(spec)!r}, {str(out)!r}, '--quiet', "
+        f"*{list(options)!r}])\n"
+        f"heavy = {list(_HEAVY)!r}\n"
+        "print(code, *sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+    )
+    return completed.stdout.strip()
+
+
+_HEAVY = ("black", "jinja2", "msgspec", "openapi_spec_validator", "yaml")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_an_unchanged_run_parses_nothing_and_imports_no_heavy_tool(
+    demo_spec: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = _generate(demo_spec, out, cache)
+    assert first.split()[0] == "0"
+    assert set(first.split()[1:]) >= {"black", "jinja2", "yaml"}
+    before = snapshot(out)
+
+    assert _generate(demo_spec, out, cache) == "0"  # nothing heavy imported
+    assert snapshot(out) == before
+
+
+def test_a_run_is_reused_only_while_every_input_is_the_same(
+    demo_spec: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    _generate(demo_spec, out, cache)
+    item = demo_spec.parent / "schemas" / "item.yaml"
+    config = demo_spec.parent / "generator.yaml"
+
+    # A file reached through a $ref: its bytes are part of the key.
+    item.write_text(DEMO_ITEM + "    note:\n      type: string\n")
+    assert "yaml" in _generate(demo_spec, out, cache)
+    assert "note" in (out / "demo" / "models" / "item.py").read_text()
+
+    # The config file's bytes, and the options given on the command line.
+    config.write_text("package: demo\nclient: Other\n")
+    assert "yaml" in _generate(demo_spec, out, cache)
+    assert "class Other(" in (out / "demo" / "_client.py").read_text()
+    assert "yaml" in _generate(demo_spec, out, cache, "--lenient")
+    assert _generate(demo_spec, out, cache, "--lenient") == "0"
+
+
+def test_a_document_with_windows_line_ends_is_reused(
+    demo_spec: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    demo_spec.write_bytes(demo_spec.read_bytes().replace(b"\n", b"\r\n"))
+    _generate(demo_spec, out, cache)
+    assert _generate(demo_spec, out, cache) == "0"
+
+
+def test_a_reused_run_keeps_its_model_for_whoever_asks(
+    demo_spec: Path, tmp_path: Path
+) -> None:
+    config = ConfigSource(demo_spec)
+    first = generate(demo_spec, tmp_path / "out", config, cache_dir=tmp_path / "c")
+    again = generate(demo_spec, tmp_path / "out", config, cache_dir=tmp_path / "c")
+    assert isinstance(again.model, bytes)  # still pickled
+    assert again.package == first.package
+    assert again.files == first.files

@@ -15,8 +15,8 @@ import yaml
 
 from benchmarks.synthetic import build_document, write_document
 from generator import build as building
+from generator import pipeline, write
 from generator import validate as validation
-from generator import write
 from generator.config import load_config
 from generator.errors import Diagnostics, SpecError
 from generator.pipeline import Result, generate, load_and_validate
@@ -158,6 +158,7 @@ def test_a_regeneration_validates_only_the_changed_operation(
         original(bundled, diagnostics, **options)
 
     monkeypatch.setattr(validation, "validate", recording)
+    monkeypatch.setattr(pipeline, "_cores", lambda: 1)  # validate in this process
     change_one_operation(spec, build_document(10), summary="List them all")
     result = run(spec, tmp_path / "out", cache)
 
