@@ -165,3 +165,86 @@ async def test_an_async_page_exposes_its_batch_and_the_way_on(
     sizes = [len(page.data) async for page in first.iter_pages()]
     assert sizes == [2, 2, 1]
     assert not (await second.get_next_page()).has_next_page()
+
+
+# ----------------------------------------------------------------------------------
+# What the server sent with each item, found when asked, after the page is read
+
+
+def give_each_project_a_launch_plan(sandbox: Sandbox, ids: list[str]) -> None:
+    """Add a property the SDK does not know to every project, distinct per project."""
+    for seats, project_id in enumerate(ids):
+        sandbox.api.store.projects[project_id]["launchPlan"] = {"seats": seats}
+
+
+def test_an_item_asked_after_its_page_is_read_finds_what_was_sent(
+    client: Codefluss, sandbox: Sandbox
+) -> None:
+    ids = create_projects(client, 3)
+    give_each_project_a_launch_plan(sandbox, ids)
+    sandbox.requests.clear()
+
+    page = client.projects.list(limit=3)
+    [request] = sandbox.requests
+
+    last = page.data[2]
+    assert last.id == ids[2]
+    assert last.model_extra == {"launchPlan": {"seats": 2}}
+    assert last.to_dict()["launchPlan"] == {"seats": 2}
+    assert last.model_meta.request_id == request.request_id
+    assert [p.model_extra for p in page.data] == [
+        {"launchPlan": {"seats": seats}} for seats in range(3)
+    ]
+
+
+def test_items_of_later_pages_find_what_was_sent_after_the_walk(
+    client: Codefluss, sandbox: Sandbox
+) -> None:
+    ids = create_projects(client, 5)
+    give_each_project_a_launch_plan(sandbox, ids)
+    sandbox.requests.clear()
+
+    projects = list(client.projects.list(limit=2))
+
+    request_ids = [request.request_id for request in sandbox.requests]
+    assert [p.id for p in projects] == ids
+    assert [p.model_extra for p in projects] == [
+        {"launchPlan": {"seats": seats}} for seats in range(5)
+    ]
+    assert [p.model_meta.request_id for p in projects] == [
+        request_ids[n // 2] for n in range(5)
+    ]
+
+
+async def test_an_async_page_item_finds_what_was_sent_after_the_page_is_read(
+    async_client: AsyncCodefluss, sandbox: Sandbox
+) -> None:
+    created = [await async_client.projects.create(name=f"P {n}") for n in range(3)]
+    ids = [project.id for project in reversed(created)]
+    give_each_project_a_launch_plan(sandbox, ids)
+
+    page = await async_client.projects.list(limit=3)
+
+    assert page.data[1].model_extra == {"launchPlan": {"seats": 1}}
+    assert page.data[1].to_dict()["launchPlan"] == {"seats": 1}
+    assert page.data[0].model_meta.request_id == sandbox.requests[-1].request_id
+
+
+async def test_items_of_later_async_pages_find_what_was_sent_after_the_walk(
+    async_client: AsyncCodefluss, sandbox: Sandbox
+) -> None:
+    created = [await async_client.projects.create(name=f"P {n}") for n in range(5)]
+    ids = [project.id for project in reversed(created)]
+    give_each_project_a_launch_plan(sandbox, ids)
+    sandbox.requests.clear()
+
+    projects = [project async for project in async_client.projects.list(limit=2)]
+
+    request_ids = [request.request_id for request in sandbox.requests]
+    assert [p.id for p in projects] == ids
+    assert [p.model_extra for p in projects] == [
+        {"launchPlan": {"seats": seats}} for seats in range(5)
+    ]
+    assert [p.model_meta.request_id for p in projects] == [
+        request_ids[n // 2] for n in range(5)
+    ]

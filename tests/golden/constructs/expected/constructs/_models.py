@@ -2,21 +2,35 @@
 """The base of every generated model, and how a model keeps what the server sent.
 
 A response is decoded once, straight into typed models. Properties the models do
-not know are skipped by that decode, so each returned object (and each item of a
-page) keeps a link to the raw body it came from; the body is decoded again as plain
-JSON only when `model_extra` or `to_dict()` asks for it. Decoding every body twice
-would cost about 2.5 times a typed decode on a large page; the links cost about a
-third of one. A returned object kept after its response is gone keeps that
-response's bytes alive.
+not know are skipped by that decode, so a returned object can find the raw body it
+came from; the body is decoded again as plain JSON only when `model_extra`,
+`to_dict()` or `model_meta` asks for it. Decoding every body twice would cost about
+2.5 times a typed decode on a large page.
+
+A returned object carries its own link to the body. The items of a returned list
+(a page's `data`) do not: linking each of a thousand items cost almost half as much
+as decoding them, on every page read. The list is an `ItemList` instead, which
+holds the body once and knows the items it was made with; an item asked for what
+the server sent looks itself up in the lists still alive. When such a list is
+freed, the items that outlive it (held by a variable, another list, ...) are
+linked to the body then, so an item answers the same whenever it is asked.
+
+So the body of a page lives as long as the page's list or any item that outlives
+it: a page dropped with its items frees its body at once, and an item kept after
+its page keeps that page's body alive, as a returned object keeps its response's.
 """
 
+import sys
 import types
 import typing
-from typing import Any, Final
+import weakref
+from typing import Any, Final, TypeAlias, TypeVar
 
 import msgspec
 
-__all__ = ["Model", "RawBody", "remember_item_origins", "remember_origin", "wire_path"]
+__all__ = ["ItemList", "Model", "RawBody", "remember_origin", "wire_path"]
+
+T = TypeVar("T")
 
 # The key, in a model's instance dictionary, of its link to the body it came from.
 # Instance dictionaries are outside msgspec's fields: they are neither encoded nor
@@ -29,7 +43,7 @@ _ENCODER: Final = msgspec.json.Encoder()
 class RawBody:
     """One response body, kept as bytes until its plain JSON is wanted."""
 
-    __slots__ = ("_json", "content", "meta")
+    __slots__ = ("__weakref__", "_json", "content", "meta")
 
     def __init__(self, content: bytes, meta: Any) -> None:
         self.content = content
@@ -56,32 +70,108 @@ class RawBody:
         return value
 
 
+# Where a model was decoded from: the body, the key path of the object (or of the
+# list it is an item of), and its index in that list.
+_Origin: TypeAlias = tuple[RawBody, tuple[str, ...], int | None]
+
+
 def remember_origin(value: Any, raw: RawBody, path: tuple[str, ...]) -> None:
     """Link a returned model to the place in `raw` it was decoded from."""
     if isinstance(value, Model):
         value.__dict__[_ORIGIN] = (raw, path, None)
 
 
-def remember_item_origins(items: Any, raw: RawBody, path: tuple[str, ...]) -> None:
-    """Link each model in a returned list to its place in `raw`.
+class ItemList(list[T]):
+    """The items of a returned list, such as a page's `data`.
 
-    This runs for every item of every page, so the usual case (a list of models)
-    skips the per-item type check; a list mixing models with other values takes
-    the slower loop.
+    A list like any other to its users, it also tells its items where in the body
+    they were decoded from (see the module's docstring). Copies, slices and
+    pickles of it are plain lists.
     """
-    if not isinstance(items, list):
-        return
-    if items and isinstance(items[0], Model):
-        try:
-            for index, item in enumerate(items):
-                item.__dict__[_ORIGIN] = (raw, path, index)
-        except AttributeError:
-            pass
-        else:
-            return
-    for index, item in enumerate(items):
-        if isinstance(item, Model):
-            item.__dict__[_ORIGIN] = (raw, path, index)
+
+    __slots__ = ("_origins",)
+
+    def __init__(self, items: list[T], raw: RawBody, path: tuple[str, ...]) -> None:
+        self._origins = _ItemOrigins(raw, path, items)
+        super().__init__(items)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (list, (list(self),))
+
+    def __del__(self) -> None:
+        # Dropping the list's own references first leaves the items counting only
+        # the references held elsewhere (and the origins' copy).
+        origins = getattr(self, "_origins", None)
+        self.clear()
+        if origins is not None:
+            origins.link_survivors()
+
+
+class _ItemOrigins:
+    """The body a list of items was decoded from, and the items in their order."""
+
+    __slots__ = ("__weakref__", "_positions", "_registration", "items", "path", "raw")
+
+    def __init__(self, raw: RawBody, path: tuple[str, ...], items: list[Any]) -> None:
+        self.raw = raw
+        self.path = path
+        # A copy: an item keeps the index it was decoded at when the list is
+        # reordered or changed, and stays alive (its id unique) while looked up.
+        self.items = tuple(items)
+        self._positions: dict[int, int] | None = None
+        self._registration = weakref.ref(self, _LIVE_ORIGINS.discard)
+        _LIVE_ORIGINS.add(self._registration)
+
+    def origin_of(self, item: object) -> _Origin | None:
+        """Where `item` was decoded from, if it is one of these items."""
+        positions = self._positions
+        if positions is None:
+            # Built when an item is first asked about, not when the page is read.
+            positions = {id(value): n for n, value in enumerate(self.items)}
+            self._positions = positions
+        index = positions.get(id(item))
+        return None if index is None else (self.raw, self.path, index)
+
+    def link_survivors(self) -> None:
+        """Link each item still referenced from elsewhere to the body, then forget
+        the items.
+
+        Runs when the list is freed, after it let go of its items: an item held by
+        this copy alone then counts as many references as a new object held by one
+        tuple alone, and an item held elsewhere counts more. Both are counted the
+        same way, because what sys.getrefcount adds for its own call differs
+        between Python versions. (msgspec, and so this package, needs CPython.)
+        Survivors are linked before the items are forgotten, so that an item looked
+        up meanwhile from another thread is found in one place or the other.
+        """
+        items = self.items
+        alone = max(map(sys.getrefcount, (object(),)))
+        counts = list(map(sys.getrefcount, items))
+        if counts and max(counts) > alone:
+            for index, count in enumerate(counts):
+                item = items[index]
+                if count > alone and isinstance(item, Model):
+                    item.__dict__.setdefault(_ORIGIN, (self.raw, self.path, index))
+        _LIVE_ORIGINS.discard(self._registration)
+        self.items = ()
+        self._positions = None
+
+
+# Every _ItemOrigins alive, weakly: an ItemList holds its own, and a page that is
+# dropped takes it along.
+_LIVE_ORIGINS: Final[set["weakref.ref[_ItemOrigins]"]] = set()
+
+
+def _find_origin(item: object) -> _Origin | None:
+    # A copy of the set, since another thread may add to it meanwhile; it is
+    # usually small: one entry for each page (or list result) still alive.
+    for registration in tuple(_LIVE_ORIGINS):
+        origins = registration()
+        if origins is not None:
+            found = origins.origin_of(item)
+            if found is not None:
+                return found
+    return None
 
 
 class Model(msgspec.Struct, kw_only=True, dict=True):
@@ -124,15 +214,28 @@ class Model(msgspec.Struct, kw_only=True, dict=True):
     @property
     def model_meta(self) -> Any:
         """The envelope's metadata (e.g. request id) of the response this came in."""
-        origin = self.__dict__.get(_ORIGIN)
+        origin = self._origin_link()
         return None if origin is None else origin[0].meta
 
     def _sent(self) -> Any:
-        origin = self.__dict__.get(_ORIGIN)
+        origin = self._origin_link()
         if origin is None:
             return None
         raw, path, index = origin
         return raw.at(path, index)
+
+    def _origin_link(self) -> _Origin | None:
+        own = self.__dict__
+        origin: _Origin | None = own.get(_ORIGIN)
+        if origin is None:
+            origin = _find_origin(self)
+            if origin is None:
+                # Linked meanwhile by its list, freed in another thread.
+                origin = own.get(_ORIGIN)
+            else:
+                # Kept, so that asking again needs no search.
+                own[_ORIGIN] = origin
+        return origin
 
 
 def _add_unknown(model: "Model", data: dict[str, Any], sent: dict[str, Any]) -> None:

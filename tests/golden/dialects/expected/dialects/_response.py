@@ -10,7 +10,7 @@ import httpx
 import msgspec
 
 from ._errors import make_validation_error, request_id_of
-from ._models import RawBody, remember_item_origins, remember_origin
+from ._models import ItemList, RawBody, remember_origin
 from ._specs import APIConventions, ResponseSpec
 
 __all__ = [
@@ -185,8 +185,9 @@ def read_result(
 ) -> tuple[Any, Any]:
     """Unwrap the payload from a decoded body; return it with the envelope's meta.
 
-    The returned models are linked to the raw body (see `_models`) so that they
-    can tell their unknown properties and their meta later.
+    The returned model, or the list of returned items, is linked to the raw body
+    (see `_models`) so that the models can tell their unknown properties and their
+    meta later.
     """
     meta_field = conventions.meta_field
     meta = getattr(body, meta_field, None) if meta_field else None
@@ -199,7 +200,7 @@ def read_result(
     if spec.kind == "json":
         raw = RawBody(response.content, meta)
         if isinstance(result, list):
-            remember_item_origins(result, raw, path)
+            result = ItemList(result, raw, path)
         else:
             remember_origin(result, raw, path)
     return result, meta

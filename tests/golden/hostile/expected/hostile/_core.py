@@ -21,7 +21,7 @@ from ._constants import (
 from ._errors import make_connection_error, make_status_error
 from ._exceptions import HostileError
 from ._logging import log_retry, setup_logging
-from ._models import RawBody, remember_item_origins
+from ._models import ItemList, RawBody
 from ._request import (
     RequestPlan,
     cookie_header,
@@ -468,8 +468,9 @@ class BaseAPIClient(Generic[HttpClientT]):
         items = _attribute_at(body, pagination.items)
         if items is None:
             items = []
-        raw = RawBody(response.content, meta)
-        remember_item_origins(items, raw, spec.wire_path(pagination.items))
+        elif isinstance(items, list):
+            raw = RawBody(response.content, meta)
+            items = ItemList(items, raw, spec.wire_path(pagination.items))
         total = _attribute_at(body, pagination.total) if pagination.total else None
         return {
             "data": items,
