@@ -32,7 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import msgspec
 
-from .measure import interleave, median, per_call
+from .measure import interleave, median, per_call, user_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
@@ -79,7 +79,7 @@ def _import_seconds(name: str, path: Path | None) -> float:
         f"import {name}\n"
         "print(time.perf_counter() - started)\n"
     )
-    env = dict(os.environ)
+    env = user_environment()
     if path is not None:
         env["PYTHONPATH"] = str(path)
     completed = subprocess.run(

@@ -30,7 +30,7 @@ import yaml
 from generator.bundle import bundle
 from generator.load import load_document
 
-from .measure import Run, median, run_process
+from .measure import Run, median, run_process, user_environment
 from .synthetic import build_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,7 +179,7 @@ def peer_version(command: Path) -> str:
 
 
 def run_ours(document: Document, output: Path, cache: Path) -> Run:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    env = user_environment(XDG_CACHE_HOME=str(cache))
     command: list[str | Path] = [sys.executable, "-m", "generator", "generate"]
     command += [document.spec, output]
     return run_process([*command, "--quiet"], env=env, cwd=ROOT)
@@ -187,7 +187,7 @@ def run_ours(document: Document, output: Path, cache: Path) -> Run:
 
 def run_theirs(command: Path, document: Document, output: Path) -> Run:
     # Its post-generation hooks run `ruff`, which lives in the same environment.
-    env = {**os.environ, "PATH": f"{command.parent}{os.pathsep}{os.environ['PATH']}"}
+    env = user_environment(PATH=f"{command.parent}{os.pathsep}{os.environ['PATH']}")
     arguments: list[str | Path] = ["generate", "--path", document.spec]
     arguments += ["--output-path", output]
     return run_process(

@@ -19,6 +19,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def user_environment(**extra: str) -> dict[str, str]:
+    """The environment a user's command runs in: this one, with `extra`, and with
+    Python's bytecode cache on.
+
+    A machine (this one, for instance) may set PYTHONDONTWRITEBYTECODE; then every
+    command run from source compiles its modules again, which a user's runs do not,
+    while installed packages (the peer, httpx) load the bytecode pip wrote.
+    """
+    env = {**os.environ, **extra}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 @dataclass(frozen=True)
 class Run:
     """One finished child process: its wall time and the peak memory of its tree."""
