@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,7 +48,8 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     Python's own `.pyc` files, the compiled form lives with the source, is checked
     against the source's checksum and the Python version before use, and belongs to
     the installed generator rather than to a user's cache. Where that folder cannot
-    be written, templates are compiled on every run, which only costs time.
+    be written, or Python is told not to write bytecode, templates are compiled on
+    every run, which only costs time.
     """
 
     def __init__(self, templates: Path) -> None:
@@ -63,6 +65,8 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE or -B: write nothing
+            return
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
 

@@ -58,7 +58,10 @@ def _copy_of_the_templates(tmp_path: Path) -> Path:
     return copy
 
 
-def test_compiled_templates_are_kept_beside_the_templates(tmp_path: Path) -> None:
+def test_compiled_templates_are_kept_beside_the_templates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
     templates = _copy_of_the_templates(tmp_path)
     text = (
         environment(templates)
@@ -67,6 +70,15 @@ def test_compiled_templates_are_kept_beside_the_templates(tmp_path: Path) -> Non
     )
     assert '__version__ = "1.2.3"' in text
     assert list((templates / "__pycache__").glob("*.jinja-bytecode"))
+
+
+def test_no_compiled_template_is_written_when_python_writes_no_bytecode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    templates = _copy_of_the_templates(tmp_path)
+    environment(templates).get_template("version.py.jinja")
+    assert not list((templates / "__pycache__").glob("*.jinja-bytecode"))
 
 
 def test_templates_render_where_their_compiled_form_cannot_be_kept(
@@ -99,7 +111,10 @@ def test_compiled_templates_do_not_change_the_output_fingerprint(
     output_fingerprint.cache_clear()
 
 
-def test_a_damaged_compiled_template_is_compiled_again(tmp_path: Path) -> None:
+def test_a_damaged_compiled_template_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
     templates = _copy_of_the_templates(tmp_path)
     environment(templates).get_template("version.py.jinja")
     for compiled in (templates / "__pycache__").glob("*.jinja-bytecode"):
