@@ -1,12 +1,11 @@
 """Load an OpenAPI document from one or many YAML/JSON files.
 
 Files are parsed with PyYAML's C parser (JSON files with the json module, which is
-faster
-still). Every `$ref` that names another file pulls that file in, transitively, and every
-reference is checked to point somewhere, so that later stages can follow references
-without failing. Line numbers are not recorded while loading, which would slow down the
-common case; `Document.locate` finds the line of a JSON pointer when a message needs it,
-by composing that one file again.
+faster still). Every `$ref` that names another file pulls that file in, transitively,
+and every reference is checked to point somewhere, so that later stages can follow
+references without failing. Line numbers are not recorded while loading, which would
+slow down the common case; `Document.line` finds the line of a JSON pointer when a
+message needs it, from an index of the file built on the first such question.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 from urllib.parse import unquote, urlsplit
 
 import yaml
@@ -101,7 +100,9 @@ class Document:
     # SHA-256 of the bytes each file was parsed from: a later run that finds the same
     # bytes may reuse what was made from them (see caches.Outputs).
     digests: dict[Path, bytes] = field(default_factory=dict)
-    _composed: dict[Path, yaml.Node | None] = field(default_factory=dict, repr=False)
+    _lines: dict[Path, _JsonLines | _YamlLines | None] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def data(self) -> Any:
@@ -159,37 +160,10 @@ class Document:
         For a member of a mapping that is the line of its key: a block value starts
         on the line below, which is not where a reader looks for `responses/200`.
         """
-        node = self._compose(file)
-        if node is None:
-            return None
-        line = node.start_mark.line
-        for token in pointer:
-            if isinstance(node, yaml.MappingNode):
-                pair = next(((k, v) for k, v in node.value if k.value == token), None)
-                if pair is None:
-                    return None
-                key, node = pair
-                line = key.start_mark.line
-            elif isinstance(node, yaml.SequenceNode) and token.isdigit():
-                index = int(token)
-                if index >= len(node.value):
-                    return None
-                node = node.value[index]
-                line = node.start_mark.line
-            else:
-                return None
-        return line + 1
-
-    def _compose(self, file: Path) -> yaml.Node | None:
-        if file not in self._composed:
-            try:
-                text = file.read_text(encoding="utf-8")
-                self._composed[file] = yaml.compose(text, Loader=_SpecLoader)
-            except (OSError, yaml.YAMLError):
-                self._composed[file] = (
-                    None  # a JSON file YAML cannot read: no line numbers
-                )
-        return self._composed[file]
+        if file not in self._lines:
+            self._lines[file] = _line_index(file)
+        index = self._lines[file]
+        return None if index is None else index.line(pointer)
 
 
 def walk(value: Any, pointer: Pointer) -> Any:
@@ -223,7 +197,7 @@ def parse_file(path: Path, digests: dict[Path, bytes] | None = None) -> Any:
     if digests is not None:
         digests[path] = hashlib.sha256(content).digest()
 
-    if path.suffix == ".json":
+    if _is_json(path):
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
@@ -345,6 +319,8 @@ def _normalise(data: Any, path: Path) -> Any:
     Raises `SpecError` for a YAML alias used inside its own anchor: the structure
     would contain itself, which JSON cannot express and no stage could walk to its end.
     """
+    if not isinstance(data, dict | list):
+        return data  # an empty file, or a single scalar: nothing to make strings of
     stack: list[tuple[Any, bool]] = [(data, False)]
     open_: set[int] = set()  # the containers around the current one
     done: set[int] = set()  # an anchor used in several places is seen once
@@ -379,3 +355,273 @@ def _key_text(key: object) -> str:
     if isinstance(key, bool):
         return "true" if key else "false"
     return "null" if key is None else str(key)
+
+
+# ------------------------------------------------------------------------ line numbers
+
+
+def _is_json(path: Path) -> bool:
+    """Whether `path` is read as JSON; the line index must read it the same way."""
+    return path.suffix == ".json"
+
+
+def _is_index(token: str) -> bool:
+    return token.isascii() and token.isdigit()
+
+
+def _line_index(file: Path) -> _JsonLines | _YamlLines | None:
+    """The line index of one file; None when it cannot be read or parsed any more."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if _is_json(file):
+        return _JsonLines(text)
+    try:
+        return _YamlLines(text)
+    except yaml.YAMLError:
+        return None
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_DECODER = json.JSONDecoder()
+# Where the members of a JSON container start: for an object, each key's position and
+# its value's; for an array, each item's.
+_JsonMembers: TypeAlias = dict[str, tuple[int, int]] | list[int] | None
+
+
+class _JsonLines:
+    """Lines of pointers in a JSON text, scanning only the containers a pointer enters.
+
+    Parsing a whole file with positions takes seconds in Python on a 13 MB document.
+    Here each container a pointer passes through is scanned once for where its members
+    start; the members in between are skipped by the C decoder (`raw_decode` says where
+    a value ends). Scanned containers are kept, so that the next pointer through them
+    costs dictionary lookups.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._scanned: dict[int, _JsonMembers] = {}
+
+    def line(self, pointer: Pointer) -> int | None:
+        text = self.text
+        start = self._skip_space(0)
+        key = start  # for a member of an object, the line is that of its key
+        try:
+            for token in pointer:
+                members = self._members(start)
+                if isinstance(members, dict) and token in members:
+                    key, start = members[token]
+                elif (
+                    isinstance(members, list)
+                    and _is_index(token)
+                    and int(token) < len(members)
+                ):
+                    key = start = members[int(token)]
+                else:
+                    return None
+        except (ValueError, IndexError):
+            return None  # the file changed since it was loaded, and is not JSON now
+        if start >= len(text):
+            return None
+        return text.count("\n", 0, key) + 1
+
+    def _members(self, start: int) -> _JsonMembers:
+        if start not in self._scanned:
+            opening = self.text[start]
+            self._scanned[start] = (
+                self._object(start)
+                if opening == "{"
+                else self._array(start) if opening == "[" else None
+            )
+        return self._scanned[start]
+
+    def _object(self, start: int) -> dict[str, tuple[int, int]]:
+        text = self.text
+        members: dict[str, tuple[int, int]] = {}
+        at = self._skip_space(start + 1)
+        while text[at] != "}":
+            key, after = _JSON_DECODER.raw_decode(text, at)
+            colon = self._skip_space(after)
+            if not isinstance(key, str) or text[colon] != ":":
+                raise ValueError(f"no member of an object starts at {at}")
+            value = self._skip_space(colon + 1)
+            # A repeated key is found where json.loads takes its value: the last one.
+            members[key] = (at, value)
+            at = self._next(value, "}")
+        return members
+
+    def _array(self, start: int) -> list[int]:
+        items = []
+        at = self._skip_space(start + 1)
+        while self.text[at] != "]":
+            items.append(at)
+            at = self._next(at, "]")
+        return items
+
+    def _next(self, value: int, closing: str) -> int:
+        """Where the next member starts, or the container closes, after `value`."""
+        _, end = _JSON_DECODER.raw_decode(self.text, value)
+        at = self._skip_space(end)
+        if self.text[at] == ",":
+            return self._skip_space(at + 1)
+        if self.text[at] != closing:
+            raise ValueError(f"expected ',' or {closing!r} at {at}")
+        return at
+
+    def _skip_space(self, at: int) -> int:
+        space = _JSON_SPACE.match(self.text, at)
+        return space.end() if space else at
+
+
+# The line of a YAML value (of a member's key, for a member) and what is inside it.
+_YamlEntry: TypeAlias = "tuple[int, _YamlTree]"
+_YamlTree: TypeAlias = "dict[str, _YamlEntry] | list[_YamlEntry] | None"
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_VALUE_TAG = "tag:yaml.org,2002:value"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# What a scalar is as a mapping key, besides a string: the merge key `<<`, or a key
+# no pointer can name (a container, or a scalar the safe loader refuses).
+_MERGE = object()
+_NO_KEY = object()
+
+
+class _YamlLines:
+    """Lines of pointers in a YAML text, indexed in one pass over its parse events.
+
+    Composing the file into nodes, as `yaml.compose` does, resolves the tag of every
+    scalar in Python and took about 7 s on GitHub's 13 MB document. The events of the
+    C parser carry the same positions; only keys need their tags resolved, so that
+    `200:` or `True:` match the string keys `_normalise` made of them. Aliases and
+    merge keys (`<<: *base`) are followed as the loader follows them.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._loader = _SpecLoader(text)
+        try:
+            self._root = self._index()
+        finally:
+            self._loader.dispose()
+
+    def line(self, pointer: Pointer) -> int | None:
+        if self._root is None:
+            return None  # an empty file
+        line, tree = self._root
+        for token in pointer:
+            if isinstance(tree, dict) and token in tree:
+                line, tree = tree[token]
+            elif isinstance(tree, list) and _is_index(token) and int(token) < len(tree):
+                line, tree = tree[int(token)]
+            else:
+                return None
+        return line
+
+    def _index(self) -> _YamlEntry | None:
+        # An anchor's tree, and its scalar (when it is one) should an alias be a key.
+        anchors: dict[str, tuple[_YamlTree, yaml.ScalarEvent | None]] = {}
+        open_: list[_YamlContainer] = []
+        root: _YamlEntry | None = None
+        for event in iter(self._loader.get_event, None):
+            assert event.start_mark is not None  # the C parser marks every event
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                mapping = isinstance(event, yaml.MappingStartEvent)
+                open_.append(_YamlContainer(line, event.anchor, mapping))
+                continue
+            if isinstance(event, yaml.ScalarEvent):
+                tree: _YamlTree = None
+                scalar: yaml.ScalarEvent | None = event
+                anchor = event.anchor
+            elif isinstance(event, yaml.AliasEvent):
+                # An alias is found where it is written; inside, it is its anchor.
+                tree, scalar = anchors.get(event.anchor or "", (None, None))
+                anchor = None
+            elif isinstance(event, yaml.CollectionEndEvent):
+                container = open_.pop()
+                line, tree, scalar = container.line, container.tree(), None
+                anchor = container.anchor
+            else:
+                continue  # the start and end of the stream and of the document
+
+            if anchor is not None:
+                anchors[anchor] = (tree, scalar)
+            if not open_:
+                root = (line, tree)
+            elif not open_[-1].mapping:
+                open_[-1].items.append((line, tree))
+            elif open_[-1].key is None:
+                key = _NO_KEY if scalar is None else self._key(scalar)
+                open_[-1].key = (key, line)
+            else:
+                open_[-1].member(tree)
+        return root
+
+    def _key(self, event: yaml.ScalarEvent) -> object:
+        """The string `_normalise` makes of this scalar as a mapping key."""
+        tag = event.tag
+        if tag is None or tag == "!":
+            # The loader's resolution: a quoted scalar, or a plain one no pattern can
+            # match by its first character, is a string; most keys end here.
+            resolvers = self._loader.yaml_implicit_resolvers
+            if event.implicit[0] and event.value[:1] in resolvers:
+                tag = self._loader.resolve(  # type: ignore[no-untyped-call]
+                    yaml.ScalarNode, event.value, event.implicit
+                )
+            else:
+                tag = _STR_TAG
+        if tag in (_STR_TAG, _VALUE_TAG):
+            return event.value  # the loader turns the value key `=` into a string
+        if tag == _MERGE_TAG:
+            return _MERGE
+        construct = self._loader.yaml_constructors.get(tag)
+        if construct is None:
+            return _NO_KEY
+        node = yaml.ScalarNode(tag, event.value, style=event.style)
+        try:
+            return _key_text(construct(self._loader, node))
+        except (yaml.YAMLError, ValueError):
+            return _NO_KEY
+
+
+class _YamlContainer:
+    """A mapping or sequence whose events are being read."""
+
+    def __init__(self, line: int, anchor: str | None, mapping: bool) -> None:
+        self.line = line
+        self.anchor = anchor
+        self.mapping = mapping
+        self.items: list[_YamlEntry] = []
+        self.members: dict[str, _YamlEntry] = {}
+        self.merged: list[dict[str, _YamlEntry]] = []
+        self.key: tuple[object, int] | None = None  # a key still waiting for its value
+
+    def member(self, value: _YamlTree) -> None:
+        """Take the value of the key read last."""
+        assert self.key is not None  # the index reads a value only after its key
+        (key, line), self.key = self.key, None
+        if key is _MERGE:
+            self._merge(value)
+        elif isinstance(key, str):
+            # As with json.loads, the last of repeated keys holds the value.
+            self.members[key] = (line, value)
+
+    def _merge(self, tree: _YamlTree) -> None:
+        # SafeConstructor.flatten_mapping: the mappings of `<<: [*a, *b]` come before
+        # the mapping's own members, which win, and among themselves the first wins.
+        if isinstance(tree, dict):
+            self.merged.append(tree)
+        elif isinstance(tree, list):
+            self.merged.extend(
+                sub for _, sub in reversed(tree) if isinstance(sub, dict)
+            )
+
+    def tree(self) -> _YamlTree:
+        if not self.mapping:
+            return self.items
+        members: dict[str, _YamlEntry] = {}
+        for merged in self.merged:
+            members.update(merged)
+        members.update(self.members)
+        return members

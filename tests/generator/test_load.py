@@ -96,6 +96,12 @@ def test_yaml_alias_inside_its_own_anchor_is_refused(write: WriteFiles) -> None:
     )
 
 
+def test_empty_and_scalar_files_load_as_their_value(write: WriteFiles) -> None:
+    # Validation says what is missing; loading has nothing to refuse.
+    assert load_document(write({"openapi.yaml": ""})).data is None
+    assert load_document(write({"openapi.yaml": "just text\n"})).data == "just text"
+
+
 def test_json_root_and_yaml_part(write: WriteFiles) -> None:
     root = write(
         {
