@@ -1,22 +1,73 @@
 """Validate a bundled document: the OpenAPI version, then openapi-spec-validator.
 
+openapi-spec-validator checks a document in two passes: a structural one, against the
+schema of OpenAPI, and a semantic one, which walks paths and components and checks
+each schema against its dialect's meta-schema, each default against its schema, and
+the path parameters against the path templates. Its checks and its messages are kept;
+three things are added, through its own classes:
+
+- speed: the structural validator is built once, from a registry crawled in advance,
+  and a schema of the OpenAPI 3.1 dialect is first tried against a flattened copy of
+  the dialect's meta-schema; only a schema that copy does not find valid is checked
+  the library's way, which words the error;
+- places: each error of the semantic pass is reported at the schema, default,
+  operation, parameter list or tag list it was found in;
+- robustness: the library fails, instead of reporting, on a path template Python's
+  format-string parser cannot read and on a `$ref` chain that leads back to where it
+  started; those become located errors, and the rest of the document is still checked.
+
 The generator's own checks (names that collide after conversion, constructs it cannot
 express) run while the model is built, where the names are chosen; see `build`.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import string
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+import referencing.exceptions
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
+from jsonschema.validators import validator_for
+from jsonschema_path import SchemaPath
+from openapi_schema_validator import OAS31Validator
+
+# The registry the library's own meta-schema check resolves the OpenAPI dialects in;
+# the package does not export it.
+from openapi_schema_validator._specifications import REGISTRY as OAS_DIALECTS
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
+from openapi_spec_validator.schemas import schema_v30, schema_v31
+from openapi_spec_validator.validation.exceptions import (
+    DuplicateOperationIDError,
+    OpenAPIValidationError,
+)
+from openapi_spec_validator.validation.keywords import (
+    KeywordValidator,
+    OpenAPIV30SchemaValidator,
+    OpenAPIV30ValueValidator,
+    OpenAPIV31SchemaValidator,
+    OpenAPIV31ValueValidator,
+    OperationValidator,
+    ParametersValidator,
+    SchemaValidator,
+    TagsValidator,
+    ValueValidator,
+)
+from openapi_spec_validator.validation.registries import KeywordValidatorRegistry
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from .bundle import Bundle
 from .errors import Diagnostics
-from .load import Pointer
+from .load import Pointer, parse_pointer, pointer_str, walk
+
+if TYPE_CHECKING:
+    from referencing._core import Resolver  # not exported, but what lookups return
 
 _SUPPORTED = re.compile(r"^3\.[01]\.\d+$")
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -61,31 +112,25 @@ def validate(
         return
     _check_operation_ids(bundle, diagnostics)
 
-    validator_class = (
-        OpenAPIV30SpecValidator
-        if version.startswith("3.0")
-        else OpenAPIV31SpecValidator
-    )
     report = _Report(bundle, diagnostics, version, lenient)
-    validator = validator_class(bundle.data)
-    structural = list(validator.schema_validator.iter_errors(bundle.data))
+    checker = structural_validator(version[:3])
+    structural = list(checker.iter_errors(bundle.data))
     for error in structural:
-        report(error, located=True)
+        report(error, ())
     if any(_harmless_causes(error) is None for error in structural):
         # The validator's second pass (parameters, schemas, defaults) reads the
         # document as the first pass says it must be; on one that is not, it fails
         # with a KeyError instead of reporting. The errors above are fatal anyway.
         return
 
-    for error in validator.root_validator(validator.schema_path):
+    for error, place in semantic_errors(bundle, version, report):
         if isinstance(error, DuplicateOperationIDError):
             continue  # reported with both places by _check_operation_ids
-        if _explain(error)[1] not in report.described:
-            # Places in this pass are relative to the object checked, which the
-            # validator does not name, so the error is reported at the document.
-            # (In OpenAPI 3.0 it re-checks schemas the first pass checked: those
-            # errors were reported already, with their places.)
-            report(error, located=False)
+        pointer, description = _explain(error)
+        if (place + pointer, description) not in report.described:
+            # In OpenAPI 3.0 the second pass checks again the schemas the first
+            # pass checked: those errors were reported already.
+            report(error, place)
 
 
 @dataclass
@@ -96,21 +141,26 @@ class _Report:
     diagnostics: Diagnostics
     version: str
     lenient: bool
-    described: set[str] = field(default_factory=set)
+    # What was reported where: (pointer, description).
+    described: set[tuple[Pointer, str]] = field(default_factory=set)
 
-    def __call__(self, error: ValidationError, *, located: bool) -> None:
+    def __call__(self, error: ValidationError, place: Pointer) -> None:
+        """Report `error`, whose paths are relative to the object at `place`."""
         prefix = f"The document is not valid OpenAPI {self.version}: "
         causes = _harmless_causes(error) if self.lenient else None
         for cause in causes or [error]:
             pointer, description = _explain(cause)
-            self.described.add(description)
-            location = self.bundle.location(pointer if located else ())
+            self.described.add((place + pointer, description))
+            location = self.bundle.location(place + pointer)
             if causes is None:
                 self.diagnostics.error(prefix + description, location)
             else:
                 self.diagnostics.warn(
                     f"{prefix}{description} (ignored with --lenient)", location
                 )
+
+    def fatal(self, message: str, pointer: Pointer) -> None:
+        self.diagnostics.error(message, self.bundle.location(pointer))
 
 
 def _harmless_causes(error: ValidationError) -> list[ValidationError] | None:
@@ -192,3 +242,603 @@ def _wants_reference(error: ValidationError) -> bool:
 
 def _error_pointer(error: ValidationError) -> Pointer:
     return tuple(str(token) for token in error.absolute_path)
+
+
+# ----------------------------------------------------------------- the structural pass
+
+
+@functools.cache
+def structural_validator(version: str) -> Validator:
+    """The library's validator for the schema of OpenAPI `version` ("3.0", "3.1").
+
+    It is built as the library builds it, but from a registry crawled in advance. The
+    library's validator resolves the `$dynamicRef`s of the 3.1 schema through a
+    registry it never crawls, so each one crawls the whole schema again (about three
+    quarters of the pass on a large document); the crawled registry finds them at once.
+    """
+    schema = schema_v30 if version.startswith("3.0") else schema_v31
+    resource = Resource.from_contents(schema)
+    registry: Registry[Any] = Registry().with_resource(resource.id() or "", resource)
+    return validator_for(schema)(schema, registry=registry.crawl())
+
+
+# ------------------------------------------------------------------- the semantic pass
+
+Place = tuple[Hashable, ...]
+
+
+def semantic_errors(
+    bundle: Bundle, version: str, report: _Report
+) -> list[tuple[ValidationError, Pointer]]:
+    """The errors of the library's second pass, each with the place it applies to.
+
+    Where the library fails instead of reporting, the cause is found in the document
+    and reported, the offending objects are emptied in a copy, and the copy is checked
+    again, so that the rest of the document is still checked.
+    """
+    data = bundle.data
+    reported: set[Pointer] = set()
+    while True:
+        try:
+            return _semantic_errors(data, version)
+        except (ValueError, RecursionError) as failure:
+            if isinstance(failure, ValueError):
+                found = _unreadable_path_templates(data)
+            else:
+                found = _reference_loops(data)
+            causes = [cause for cause in found if cause[0] not in reported]
+            if not causes:
+                raise  # a failure with another cause: not hidden
+        for pointer, message in causes:
+            report.fatal(message, pointer)
+            reported.add(pointer)
+        data = _emptied(data, [pointer for pointer, _ in causes])
+
+
+def _semantic_errors(
+    data: dict[str, Any], version: str
+) -> list[tuple[ValidationError, Pointer]]:
+    spec_class = _SpecValidator30 if version.startswith("3.0") else _SpecValidator31
+    validator = spec_class(data)
+    errors = list(validator.root_validator(validator.schema_path))
+    places = validator.keyword_validators_registry.places
+    located = []
+    for error in errors:
+        # Every validator that yields errors of its own is replaced by one that
+        # places them; an error from one added to the library later would carry no
+        # place of its own and is reported at the document.
+        _, place = places.get(id(error), (error, ()))
+        located.append((error, _document_pointer(data, place)))
+    return located
+
+
+def _unreadable_path_templates(data: dict[str, Any]) -> Iterator[tuple[Pointer, str]]:
+    """Path items whose path the library cannot read, and why.
+
+    The library finds the parameters of a path template with `string.Formatter`,
+    which takes `{id!}`, `{id[}` and a lone `}` for broken format fields and raises
+    `ValueError`; it does so for each operation of the path item.
+    """
+    paths = data.get("paths")
+    for path, path_item in (paths if isinstance(paths, dict) else {}).items():
+        if not isinstance(path_item, dict) or path_item.keys().isdisjoint(
+            _HTTP_METHODS
+        ):
+            continue
+        try:
+            list(string.Formatter().parse(path))
+        except ValueError as error:
+            yield ("paths", path), (
+                f"The path {path!r} cannot be checked: openapi-spec-validator reads "
+                f"a path as a Python format string and fails on this one ({error}). "
+                "Pair every '{' with a '}', and name path parameters without '!', "
+                "':', '[' or ']'."
+            )
+
+
+def _reference_loops(data: dict[str, Any]) -> Iterator[tuple[Pointer, str]]:
+    """Objects that are only a `$ref`, whose chain of `$ref`s comes back to them.
+
+    The library follows such a chain for ever (a `RecursionError`). Each loop is
+    reported once, at its first object in the document.
+    """
+    targets: dict[Pointer, Pointer] = {}
+    for pointer, value in _objects(data):
+        reference = value.get("$ref")
+        if isinstance(reference, str) and reference.startswith("#"):
+            try:
+                targets[pointer] = parse_pointer(reference[1:])
+            except ValueError:
+                continue  # not a JSON pointer: the library reports it
+
+    followed: set[Pointer] = set()
+    for start in targets:
+        chain: list[Pointer] = []
+        at = start
+        while at in targets and at not in followed:
+            followed.add(at)
+            chain.append(at)
+            at = targets[at]
+        if at in chain:
+            loop = chain[chain.index(at) :]
+            yield loop[0], _loop_message(loop)
+
+
+def _loop_message(loop: list[Pointer]) -> str:
+    first = loop[0]
+    kind = "object"
+    if len(first) == 3 and first[0] == "components":
+        kind = _COMPONENT_KINDS.get(first[1], kind)
+    names = " → ".join(_short_name(pointer) for pointer in [*loop, first])
+    if len(loop) == 1:
+        return (
+            f"The {kind} #{pointer_str(first)} is only a $ref to itself ({names}); it "
+            "describes no value. Write out what it describes, or point the $ref "
+            "elsewhere."
+        )
+    return (
+        f"The {kind} #{pointer_str(first)} is only a $ref, and its chain of $refs "
+        f"leads back to it ({names}); it describes no value. Write out what one of "
+        "them describes."
+    )
+
+
+_COMPONENT_KINDS = {
+    "schemas": "schema",
+    "parameters": "parameter",
+    "responses": "response",
+    "requestBodies": "request body",
+    "headers": "header",
+    "examples": "example",
+    "links": "link",
+    "callbacks": "callback",
+    "pathItems": "path item",
+    "securitySchemes": "security scheme",
+}
+
+
+def _short_name(pointer: Pointer) -> str:
+    """A component by its name, anything else by its pointer."""
+    if len(pointer) == 3 and pointer[0] == "components":
+        return pointer[2]
+    return "#" + pointer_str(pointer)
+
+
+def _objects(data: Any) -> Iterator[tuple[Pointer, dict[str, Any]]]:
+    """Every JSON object in `data` with its pointer, in document order."""
+    stack: list[tuple[Pointer, Any]] = [((), data)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, dict):
+            yield pointer, value
+            children = [((*pointer, str(k)), v) for k, v in value.items()]
+        elif isinstance(value, list):
+            children = [((*pointer, str(i)), v) for i, v in enumerate(value)]
+        else:
+            continue
+        stack.extend(reversed(children))
+
+
+def _emptied(data: dict[str, Any], pointers: Iterable[Pointer]) -> dict[str, Any]:
+    """A copy of `data` with an empty object at each of `pointers`.
+
+    Only the containers on the way are copied; the document itself is not changed.
+    """
+    copy = dict(data)
+    for pointer in pointers:
+        if not pointer:
+            return {}
+        parent: Any = copy
+        for token in pointer[:-1]:
+            key: Any = int(token) if isinstance(parent, list) else token
+            child = parent[key]
+            parent[key] = dict(child) if isinstance(child, dict) else list(child)
+            parent = parent[key]
+        parent[int(pointer[-1]) if isinstance(parent, list) else pointer[-1]] = {}
+    return copy
+
+
+def _document_pointer(data: dict[str, Any], place: Place) -> Pointer:
+    """The pointer of the object the library calls `place`.
+
+    The library's places run through references (`.../schema/properties` when
+    `schema` is a `$ref`); the pointer is that of the object a reader finds, in the
+    component the reference points to.
+    """
+    pointer: Pointer = ()
+    value: Any = data
+    for token in place:
+        value, pointer = _dereferenced(data, value, pointer)
+        if isinstance(value, dict) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and isinstance(token, int):
+            if not 0 <= token < len(value):
+                break
+            value = value[token]
+        else:
+            break
+        pointer = (*pointer, str(token))
+    return _dereferenced(data, value, pointer)[1]
+
+
+def _dereferenced(data: Any, value: Any, pointer: Pointer) -> tuple[Any, Pointer]:
+    """The object a local `$ref` chain from `value` ends at, and its pointer."""
+    seen = {pointer}
+    while isinstance(value, dict) and isinstance(value.get("$ref"), str):
+        reference: str = value["$ref"]
+        try:
+            target = parse_pointer(reference[1:]) if reference[:1] == "#" else None
+            if target is None or target in seen:
+                break
+            value = walk(data, target)
+        except (ValueError, LookupError):
+            break
+        pointer = target
+        seen.add(target)
+    return value, pointer
+
+
+# ------------------------------------------ the library's classes, placing their errors
+
+
+class _Registry(KeywordValidatorRegistry):
+    """The library's keyword validators, with the place of each error they yield."""
+
+    def __init__(self, keyword_validators: Any) -> None:
+        super().__init__(keyword_validators)
+        # id(error) -> (error, place); the error is kept so that its id stays its own.
+        self.places: dict[int, tuple[ValidationError, Place]] = {}
+
+    def placed(
+        self, errors: Iterable[ValidationError], place: Place
+    ) -> Iterator[ValidationError]:
+        """`errors`, each given `place` unless a validator inside gave it one."""
+        for error in errors:
+            self.places.setdefault(id(error), (error, place))
+            yield error
+
+
+def _registry(validator: KeywordValidator) -> _Registry:
+    return cast(_Registry, validator.registry)
+
+
+class _IdList(list[int]):
+    """A list of ids that answers `in` from a set.
+
+    The library keeps the ids of the schemas it has checked in lists and asks `in`
+    for every schema it meets, a search through thousands of ids on a large
+    document. It only appends and asks, so those are the operations kept in step.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[int] = set()
+
+    def append(self, item: int, /) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object, /) -> bool:
+        return item in self._members
+
+
+class _SchemaChecks(SchemaValidator):
+    """Checks schemas as the library does, and places its errors."""
+
+    def __init__(self, registry: KeywordValidatorRegistry) -> None:
+        super().__init__(registry)
+        self.visited_schema_ids = _IdList()
+        self.meta_checked_schema_ids = _IdList()
+
+    def __call__(
+        self,
+        schema: SchemaPath,
+        require_properties: bool = True,
+        meta_checked: bool = False,
+    ) -> Iterator[ValidationError]:
+        errors = super().__call__(schema, require_properties, meta_checked)
+        return _registry(self).placed(errors, schema.parts)
+
+
+class _Schemas30(_SchemaChecks, OpenAPIV30SchemaValidator):
+    pass
+
+
+class _Schemas31(_SchemaChecks, OpenAPIV31SchemaValidator):
+    def _validate_schema_meta(
+        self, schema: SchemaPath, schema_value: Any
+    ) -> OpenAPIValidationError | None:
+        proof = self._proof(schema, schema_value)
+        if proof is not None and proof.is_valid(schema_value):
+            return None
+        return super()._validate_schema_meta(schema, schema_value)
+
+    def _proof(self, schema: SchemaPath, schema_value: Any) -> Validator | None:
+        """The fast validator that can prove `schema_value` valid, if there is one."""
+        try:
+            dialect = self._get_schema_dialect_id(schema, schema_value)
+        except ValueError:
+            return None  # the library reports the unknown dialect
+        if self._get_validator_class_for_dialect(dialect) is not OAS31Validator:
+            return None
+        return meta_schema_proof(self.schema_validator_format_checker)
+
+
+class _ValueChecks(ValueValidator):
+    """Checks a schema's default; its errors are placed at the `default`."""
+
+    def __call__(self, schema: SchemaPath, value: Any) -> Iterator[ValidationError]:
+        errors = super().__call__(schema, value)
+        return _registry(self).placed(errors, (*schema.parts, "default"))
+
+
+class _Values30(_ValueChecks, OpenAPIV30ValueValidator):
+    pass
+
+
+class _Values31(_ValueChecks, OpenAPIV31ValueValidator):
+    pass
+
+
+class _Parameters(ParametersValidator):
+    def __call__(self, parameters: SchemaPath) -> Iterator[ValidationError]:
+        errors = super().__call__(parameters)
+        return _registry(self).placed(errors, parameters.parts)
+
+
+class _Operations(OperationValidator):
+    def __call__(
+        self,
+        url: str,
+        name: str,
+        operation: SchemaPath,
+        path_parameters: SchemaPath | None,
+    ) -> Iterator[ValidationError]:
+        errors = super().__call__(url, name, operation, path_parameters)
+        return _registry(self).placed(errors, operation.parts)
+
+
+class _Tags(TagsValidator):
+    def __call__(self, tags: SchemaPath) -> Iterator[ValidationError]:
+        return _registry(self).placed(super().__call__(tags), tags.parts)
+
+
+def _keywords(
+    library: type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator],
+    schemas: type[SchemaValidator],
+    values: type[ValueValidator],
+) -> dict[str, type[KeywordValidator]]:
+    """The library's keyword validators for a version, with the ones above instead."""
+    return {
+        **library.keyword_validators,
+        "parameters": _Parameters,
+        "operation": _Operations,
+        "tags": _Tags,
+        "schema": schemas,
+        "default": values,
+    }
+
+
+class _SpecValidator30(OpenAPIV30SpecValidator):
+    keyword_validators = _keywords(OpenAPIV30SpecValidator, _Schemas30, _Values30)
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        super().__init__(schema)
+        self.keyword_validators_registry: _Registry = _Registry(self.keyword_validators)
+
+
+class _SpecValidator31(OpenAPIV31SpecValidator):
+    keyword_validators = _keywords(OpenAPIV31SpecValidator, _Schemas31, _Values31)
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        super().__init__(schema)
+        self.keyword_validators_registry: _Registry = _Registry(self.keyword_validators)
+
+
+# ------------------------------------------------ a fast proof against the 3.1 dialect
+
+# Keywords of a Draft 2020-12 schema, by what their value holds.
+_ONE_SCHEMA = frozenset(
+    {
+        "additionalProperties", "propertyNames", "items", "contains", "not", "if",
+        "then", "else", "unevaluatedProperties", "unevaluatedItems", "contentSchema",
+    }
+)  # fmt: skip
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas"})
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_ASSERTIONS = frozenset(
+    {
+        "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum",
+        "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern",
+        "maxItems", "minItems", "uniqueItems", "maxContains", "minContains",
+        "maxProperties", "minProperties", "required", "dependentRequired", "format",
+    }
+)  # fmt: skip
+# Keywords that name, describe or hold definitions, and assert nothing.
+_ANNOTATIONS = frozenset(
+    {
+        "$id", "$schema", "$vocabulary", "$anchor", "$dynamicAnchor", "$comment",
+        "$defs", "title", "description", "default", "deprecated", "examples",
+        "readOnly", "writeOnly",
+    }
+)  # fmt: skip
+# Keywords that assert something of the instance alone, whatever their neighbours:
+# an `allOf` branch's copy of one can move into the schema holding the `allOf`.
+# (`properties` moves too, where no `additionalProperties` or `patternProperties`
+# depends on which properties it names.)
+_INDEPENDENT = (_ASSERTIONS - {"maxContains", "minContains"}) | {
+    "propertyNames", "not", "anyOf", "oneOf", "$ref",
+}  # fmt: skip
+_PROPERTY_GROUP = frozenset(
+    {"additionalProperties", "patternProperties", "unevaluatedProperties"}
+)
+_UNEVALUATED = frozenset({"unevaluatedProperties", "unevaluatedItems"})
+# Keywords whose schemas apply to the same instance as the schema holding them, and
+# so take part in what `unevaluated*` counts as evaluated.
+_SAME_INSTANCE = frozenset(
+    {"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"}
+)
+_DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+
+class _UnflattenableError(Exception):
+    """The meta-schema has a shape the flattening does not know to copy faithfully."""
+
+
+@functools.cache
+def meta_schema_proof(format_checker: FormatChecker) -> Validator | None:
+    """A fast validator that finds a schema valid exactly when the OpenAPI 3.1
+    dialect's meta-schema does; None if the meta-schema cannot be flattened.
+
+    The library checks each schema with a new validator for the dialect's
+    meta-schema, which spreads over eight documents joined by `$ref` and
+    `$dynamicRef`; resolving those through `referencing` is most of the work, again
+    for every schema. This validator checks against one flattened copy instead: the
+    references inlined, `$dynamicRef: "#meta"` made a `$ref` to the root (where a
+    check starts at the dialect's root, the outermost dynamic anchor `meta` is the
+    root, so every such reference resolves there), annotations left out, and `allOf`
+    branches merged where that cannot change a verdict. It is used only to prove a
+    schema valid; a schema it rejects is checked by the library, which words the
+    error.
+    """
+    meta = OAS31Validator.META_SCHEMA
+    if validator_for(meta, default=OAS31Validator) is not Draft202012Validator:
+        return None
+    resolver = OAS_DIALECTS.resolver_with_root(Resource.from_contents(meta))
+    try:
+        flat = _Flattener(meta).flatten(meta, resolver)
+    except (_UnflattenableError, referencing.exceptions.Unresolvable):
+        return None
+    return Draft202012Validator(_folded(flat), format_checker=format_checker)
+
+
+class _Flattener:
+    """Copies a Draft 2020-12 meta-schema into one schema without references."""
+
+    def __init__(self, root: dict[str, Any]) -> None:
+        self.root = root
+        self.open: set[int] = set()  # the objects being copied: a `$ref` loop
+
+    def flatten(self, node: Any, resolver: Resolver[Any]) -> Any:
+        if isinstance(node, bool):
+            return node
+        if not isinstance(node, dict) or id(node) in self.open:
+            raise _UnflattenableError(node)
+        if node.get("$schema", _DRAFT_2020_12) != _DRAFT_2020_12:
+            raise _UnflattenableError(node["$schema"])
+        if "$id" in node:
+            resolver = resolver.in_subresource(DRAFT202012.create_resource(node))
+        self.open.add(id(node))
+        flat: dict[str, Any] = {}
+        inlined = [self.inlined(k, v, resolver) for k, v in node.items()]
+        for key, value in node.items():
+            if key not in _ANNOTATIONS and key not in ("$ref", "$dynamicRef"):
+                flat[key] = self.copied(key, value, resolver)
+        self.open.discard(id(node))
+        inlined = [schema for schema in inlined if schema is not None]
+        if inlined:
+            flat["allOf"] = [*flat.get("allOf", []), *inlined]
+        return flat
+
+    def inlined(self, key: str, value: Any, resolver: Resolver[Any]) -> Any:
+        """What a `$ref` or `$dynamicRef` stands for; None for other keywords."""
+        if key == "$ref":
+            target = resolver.lookup(value)
+            return self.flatten(target.contents, target.resolver)
+        if key == "$dynamicRef":
+            if value != "#meta" or resolver.lookup(value).contents is not self.root:
+                raise _UnflattenableError(value)
+            return {"$ref": "#"}
+        return None
+
+    def copied(self, key: str, value: Any, resolver: Resolver[Any]) -> Any:
+        if key in _ONE_SCHEMA:
+            return self.flatten(value, resolver)
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            return {name: self.flatten(v, resolver) for name, v in value.items()}
+        if key in _SCHEMA_LISTS and isinstance(value, list):
+            return [self.flatten(v, resolver) for v in value]
+        if key in _ASSERTIONS:
+            return value
+        raise _UnflattenableError(key)
+
+
+def _folded(node: Any, keep_shape: bool = False) -> Any:
+    """`node` with the `allOf` branches merged into it where no verdict can change.
+
+    Where `unevaluated*` counts what its neighbours evaluated (`keep_shape`), the
+    schemas applying to that instance keep their shape.
+    """
+    if isinstance(node, bool):
+        return node
+    keep_shape = keep_shape or not _UNEVALUATED.isdisjoint(node)
+    folded: dict[str, Any] = {}
+    for key, value in node.items():
+        if key != "allOf":
+            inherited = keep_shape and key in _SAME_INSTANCE
+            folded[key] = _folded_value(key, value, inherited)
+    branches = [_folded(branch, keep_shape) for branch in node.get("allOf", [])]
+    if keep_shape:
+        if branches:
+            folded["allOf"] = branches
+        return folded
+
+    unmerged: list[Any] = []
+    while branches:
+        branch = branches.pop(0)
+        if branch is True:
+            continue
+        if branch is False or not _UNEVALUATED.isdisjoint(branch):
+            unmerged.append(branch)
+            continue
+        rest = _merge(folded, branch, branches)
+        if rest:
+            unmerged.append(rest)
+    if unmerged:
+        folded["allOf"] = unmerged
+    return folded
+
+
+def _folded_value(key: str, value: Any, keep_shape: bool) -> Any:
+    if key in _ONE_SCHEMA:
+        return _folded(value, keep_shape)
+    if key in _SCHEMA_MAPS:
+        return {name: _folded(schema, keep_shape) for name, schema in value.items()}
+    if key in _SCHEMA_LISTS:
+        return [_folded(schema, keep_shape) for schema in value]
+    return value
+
+
+def _merge(into: dict[str, Any], branch: dict[str, Any], queue: list[Any]) -> Any:
+    """Move what can move of `branch` into `into`; return the rest of it.
+
+    The branch's own `allOf` joins the queue of branches still to merge.
+    """
+    rest: dict[str, Any] = {}
+    for key, value in branch.items():
+        if key == "allOf":
+            queue.extend(value)
+        elif key in _INDEPENDENT and (key not in into or _same(into[key], value)):
+            into[key] = value
+        elif key == "properties" and _PROPERTY_GROUP.isdisjoint(
+            into.keys() | branch.keys()
+        ):
+            into["properties"] = _merged_properties(into.get("properties", {}), value)
+        else:
+            rest[key] = value
+    return rest
+
+
+def _merged_properties(first: dict[str, Any], second: dict[str, Any]) -> Any:
+    merged = dict(first)
+    for name, schema in second.items():
+        if name in merged and not _same(merged[name], schema):
+            merged[name] = _folded({"allOf": [merged[name], schema]})
+        else:
+            merged[name] = schema
+    return merged
+
+
+def _same(first: Any, second: Any) -> bool:
+    # repr tells 1, 1.0 and True apart, which == does not.
+    return repr(first) == repr(second)

@@ -135,9 +135,9 @@ def test_error_in_a_referenced_file_names_that_file(write: WriteFiles) -> None:
     ]
 
 
-def test_schema_error_in_31_is_reported_at_the_document(write: WriteFiles) -> None:
-    # OpenAPI 3.1 schemas are checked by the validator's second pass, which does not
-    # say where the schema it checked is.
+def test_schema_error_in_31_is_reported_at_the_schema(write: WriteFiles) -> None:
+    # OpenAPI 3.1 schemas are checked by the validator's second pass. The schema is
+    # reached through a $ref from the response, and reported where it is written.
     root = write(
         {
             "openapi.yaml": DEMO_SPEC,
@@ -145,9 +145,9 @@ def test_schema_error_in_31_is_reported_at_the_document(write: WriteFiles) -> No
         }
     )
     assert diagnose(root) == [
-        f"{root}:1 at /: error: The document is not valid OpenAPI 3.1.0: 'thing' is "
-        "not one of ['array', 'boolean', 'integer', 'null', 'number', 'object', "
-        "'string']."
+        f"{root.parent / 'schemas/item.yaml'}:2 at /Item/type: error: The document is "
+        "not valid OpenAPI 3.1.0: 'thing' is not one of ['array', 'boolean', "
+        "'integer', 'null', 'number', 'object', 'string']."
     ]
 
 
@@ -217,10 +217,15 @@ def test_duplicate_operation_ids_name_both_operations(write: WriteFiles) -> None
     ]
 
 
-def test_path_parameter_mismatch_is_reported(write: WriteFiles) -> None:
+def test_path_parameter_mismatch_is_reported_at_the_operation(
+    write: WriteFiles,
+) -> None:
     text = DEMO_SPEC.replace("name: item_id", "name: id")
     root = write({"openapi.yaml": text, "schemas/item.yaml": DEMO_ITEM})
-    prefix = f"{root}:1 at /: error: The document is not valid OpenAPI 3.1.0: "
+    prefix = (
+        f"{root}:20 at /paths/~1items~1{{item_id}}/get: error: The document is not "
+        "valid OpenAPI 3.1.0: "
+    )
     assert sorted(diagnose(root)) == [
         prefix + "Path parameter 'id' for 'get' operation in '/items/{item_id}' was "
         "not resolved.",
@@ -240,4 +245,57 @@ def test_load_and_validate_raises_every_error_together(write: WriteFiles) -> Non
         "valid OpenAPI 3.0.3: 'in' is a required property.",
         f"  {root}:16 at /paths/~1items/get/responses/200: error: The document is not "
         "valid OpenAPI 3.0.3: 'description' is a required property.",
+    ]
+
+
+SECOND_PASS_31 = """\
+openapi: 3.1.0
+info:
+  title: Demo
+  version: 1.0.0
+tags:
+  - name: items
+  - name: items
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: The items.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Item'
+components:
+  schemas:
+    Item:
+      type: object
+      properties:
+        label:
+          type: string
+          default: 5
+    Code:
+      type: string
+      default: 5
+"""
+
+
+def test_second_pass_errors_are_reported_where_they_were_found(
+    write: WriteFiles,
+) -> None:
+    # The same message at two places is two errors.
+    root = write({"openapi.yaml": SECOND_PASS_31})
+    prefix = "error: The document is not valid OpenAPI 3.1.0: "
+    assert diagnose(root) == [
+        f"{root}:5 at /tags: {prefix}Duplicate tag name 'items'.",
+        f"{root}:29 at /components/schemas/Item/properties/label/default: {prefix}5 "
+        "is not of type 'string'.",
+        f"{root}:12 at /paths/~1items/get/parameters: {prefix}Duplicate parameter "
+        "'limit'.",
+        f"{root}:32 at /components/schemas/Code/default: {prefix}5 is not of type "
+        "'string'.",
     ]
