@@ -108,6 +108,11 @@ class Document:
     def data(self) -> Any:
         return self.files[self.root]
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Line indexes are caches, and one holds a whole file's text: a process that
+        # receives the document builds its own when it needs them.
+        return {**self.__dict__, "_lines": {}}
+
     def location(self, file: Path, pointer: Pointer) -> Location:
         return Location(
             self.display_name(file), pointer_str(pointer), self.line(file, pointer)
@@ -393,11 +398,12 @@ _JsonMembers: TypeAlias = dict[str, tuple[int, int]] | list[int] | None
 class _JsonLines:
     """Lines of pointers in a JSON text, scanning only the containers a pointer enters.
 
-    Parsing a whole file with positions takes seconds in Python on a 13 MB document.
-    Here each container a pointer passes through is scanned once for where its members
-    start; the members in between are skipped by the C decoder (`raw_decode` says where
-    a value ends). Scanned containers are kept, so that the next pointer through them
-    costs dictionary lookups.
+    Composing a whole file with PyYAML to learn positions takes about 10 s on GitHub's
+    13 MB document. Here each container a pointer passes through is scanned once for
+    where its members start; the members in between are skipped by the C decoder
+    (`raw_decode` says where a value ends). Scanned containers are kept, so that the
+    next pointer through them costs dictionary lookups: on that document the first
+    pointer costs about 0.25 s, and later ones milliseconds.
     """
 
     def __init__(self, text: str) -> None:
@@ -491,19 +497,20 @@ _NO_KEY = object()
 class _YamlLines:
     """Lines of pointers in a YAML text, indexed in one pass over its parse events.
 
-    Composing the file into nodes, as `yaml.compose` does, resolves the tag of every
-    scalar in Python and took about 7 s on GitHub's 13 MB document. The events of the
-    C parser carry the same positions; only keys need their tags resolved, so that
-    `200:` or `True:` match the string keys `_normalise` made of them. Aliases and
-    merge keys (`<<: *base`) are followed as the loader follows them.
+    Composing the file into nodes, as `yaml.compose` does, makes a node and resolves a
+    tag for every scalar: 11 s on GitHub's document written as YAML (10 MB), against
+    3 s for this index. The events of the C parser carry the same positions; only keys
+    need their tags resolved, so that `200:` or `True:` match the string keys
+    `_normalise` made of them. Aliases and merge keys (`<<: *base`) are followed as
+    the loader follows them.
     """
 
     def __init__(self, text: str) -> None:
-        self._loader = _SpecLoader(text)
+        loader = _SpecLoader(text)
         try:
-            self._root = self._index()
+            self._root = _yaml_index(loader)
         finally:
-            self._loader.dispose()
+            loader.dispose()
 
     def line(self, pointer: Pointer) -> int | None:
         if self._root is None:
@@ -518,71 +525,74 @@ class _YamlLines:
                 return None
         return line
 
-    def _index(self) -> _YamlEntry | None:
-        # An anchor's tree, and its scalar (when it is one) should an alias be a key.
-        anchors: dict[str, tuple[_YamlTree, yaml.ScalarEvent | None]] = {}
-        open_: list[_YamlContainer] = []
-        root: _YamlEntry | None = None
-        for event in iter(self._loader.get_event, None):
-            assert event.start_mark is not None  # the C parser marks every event
-            line = event.start_mark.line + 1
-            if isinstance(event, yaml.CollectionStartEvent):
-                mapping = isinstance(event, yaml.MappingStartEvent)
-                open_.append(_YamlContainer(line, event.anchor, mapping))
-                continue
-            if isinstance(event, yaml.ScalarEvent):
-                tree: _YamlTree = None
-                scalar: yaml.ScalarEvent | None = event
-                anchor = event.anchor
-            elif isinstance(event, yaml.AliasEvent):
-                # An alias is found where it is written; inside, it is its anchor.
-                tree, scalar = anchors.get(event.anchor or "", (None, None))
-                anchor = None
-            elif isinstance(event, yaml.CollectionEndEvent):
-                container = open_.pop()
-                line, tree, scalar = container.line, container.tree(), None
-                anchor = container.anchor
-            else:
-                continue  # the start and end of the stream and of the document
 
-            if anchor is not None:
-                anchors[anchor] = (tree, scalar)
-            if not open_:
-                root = (line, tree)
-            elif not open_[-1].mapping:
-                open_[-1].items.append((line, tree))
-            elif open_[-1].key is None:
-                key = _NO_KEY if scalar is None else self._key(scalar)
-                open_[-1].key = (key, line)
-            else:
-                open_[-1].member(tree)
-        return root
+def _yaml_index(loader: _SpecLoader) -> _YamlEntry | None:
+    """The index of the root value, from the loader's events; None if there is none."""
+    # An anchor's tree, and its scalar (when it is one) should an alias be a key.
+    anchors: dict[str, tuple[_YamlTree, yaml.ScalarEvent | None]] = {}
+    open_: list[_YamlContainer] = []
+    root: _YamlEntry | None = None
+    for event in iter(loader.get_event, None):
+        assert event.start_mark is not None  # the C parser marks every event
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            mapping = isinstance(event, yaml.MappingStartEvent)
+            open_.append(_YamlContainer(line, event.anchor, mapping))
+            continue
+        if isinstance(event, yaml.ScalarEvent):
+            tree: _YamlTree = None
+            scalar: yaml.ScalarEvent | None = event
+            anchor = event.anchor
+        elif isinstance(event, yaml.AliasEvent):
+            # An alias is found where it is written; inside, it is its anchor.
+            tree, scalar = anchors.get(event.anchor or "", (None, None))
+            anchor = None
+        elif isinstance(event, yaml.CollectionEndEvent):
+            container = open_.pop()
+            line, tree, scalar = container.line, container.tree(), None
+            anchor = container.anchor
+        else:
+            continue  # the start and end of the stream and of the document
 
-    def _key(self, event: yaml.ScalarEvent) -> object:
-        """The string `_normalise` makes of this scalar as a mapping key."""
-        tag = event.tag
-        if tag is None or tag == "!":
-            # The loader's resolution: a quoted scalar, or a plain one no pattern can
-            # match by its first character, is a string; most keys end here.
-            resolvers = self._loader.yaml_implicit_resolvers
-            if event.implicit[0] and event.value[:1] in resolvers:
-                tag = self._loader.resolve(  # type: ignore[no-untyped-call]
-                    yaml.ScalarNode, event.value, event.implicit
-                )
-            else:
-                tag = _STR_TAG
-        if tag in (_STR_TAG, _VALUE_TAG):
-            return event.value  # the loader turns the value key `=` into a string
-        if tag == _MERGE_TAG:
-            return _MERGE
-        construct = self._loader.yaml_constructors.get(tag)
-        if construct is None:
-            return _NO_KEY
-        node = yaml.ScalarNode(tag, event.value, style=event.style)
-        try:
-            return _key_text(construct(self._loader, node))
-        except (yaml.YAMLError, ValueError):
-            return _NO_KEY
+        if anchor is not None:
+            anchors[anchor] = (tree, scalar)
+        if not open_:
+            root = (line, tree)
+        elif not open_[-1].mapping:
+            open_[-1].items.append((line, tree))
+        elif open_[-1].key is None:
+            key = _NO_KEY if scalar is None else _yaml_key(loader, scalar)
+            open_[-1].key = (key, line)
+        else:
+            open_[-1].member(tree)
+    return root
+
+
+def _yaml_key(loader: _SpecLoader, event: yaml.ScalarEvent) -> object:
+    """The string `_normalise` makes of this scalar as a mapping key."""
+    tag = event.tag
+    if tag is None or tag == "!":
+        # The loader's resolution: a quoted scalar, or a plain one no pattern can
+        # match by its first character, is a string; most keys end here.
+        resolvers = loader.yaml_implicit_resolvers
+        if event.implicit[0] and event.value[:1] in resolvers:
+            tag = loader.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, event.implicit
+            )
+        else:
+            tag = _STR_TAG
+    if tag in (_STR_TAG, _VALUE_TAG):
+        return event.value  # the loader turns the value key `=` into a string
+    if tag == _MERGE_TAG:
+        return _MERGE
+    construct = loader.yaml_constructors.get(tag)
+    if construct is None:
+        return _NO_KEY
+    node = yaml.ScalarNode(tag, event.value, style=event.style)
+    try:
+        return _key_text(construct(loader, node))
+    except (yaml.YAMLError, ValueError):
+        return _NO_KEY
 
 
 class _YamlContainer:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -449,6 +450,24 @@ def test_aliases_and_merge_keys(write: WriteFiles) -> None:
     assert document.line(root, ("merged", "format")) == 6
     assert document.line(root, ("merged", "type")) == 11
     assert document.line(root, ("merged", "<<")) is None
+
+
+def test_a_pickled_document_finds_lines_again(write: WriteFiles) -> None:
+    # The validator runs in another process, which may receive the document pickled.
+    schemas = '{"A": {\n  "type": "object"}}\n'
+    root = write({"openapi.yaml": OPERATIONS_YAML, "schemas.json": schemas})
+    document = load_document(root)
+    schemas_file = root.parent / "schemas.json"
+    size = len(pickle.dumps(document))
+
+    assert document.line(root, ("paths",)) == 9
+    assert document.line(schemas_file, ("A", "type")) == 2
+    # The indexes stay behind, and are built again where they are asked for.
+    assert len(pickle.dumps(document)) == size
+    copy = pickle.loads(pickle.dumps(document))  # noqa: S301 - made just above
+    assert copy.files == document.files
+    assert copy.line(root, ("paths",)) == 9
+    assert copy.line(schemas_file, ("A", "type")) == 2
 
 
 # ---------------------------------------------------------------- files that cannot say
