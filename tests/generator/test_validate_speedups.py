@@ -22,7 +22,8 @@ from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValida
 
 from generator.bundle import bundle
 from generator.load import load_document
-from generator.validate import meta_schema_proof, structural_validator
+from generator.meta_schema import meta_schema_proof
+from generator.validate import structural_validator
 
 from .conftest import DEMO_ITEM, DEMO_SPEC, ROOT, WriteFiles
 
