@@ -4,9 +4,10 @@ black formats a file a second time whenever its first pass changed anything, and
 of a cold run's time is black's. The templates therefore print what black would: the
 quotes and blank lines are in the templates themselves; the one thing a template
 cannot know is whether a line built from the document's names exceeds black's width.
-The functions here decide that, for the few shapes of line whose content comes from the
-document: an annotated name (a parameter, a model field, a type alias) and an
-`import ... as ...`.
+The functions here decide that, for the shapes of line whose content comes from the
+document: an annotated name (a parameter, a model field, a type alias), an
+assignment, a call assigned to a name, a class header, a list of names and an
+import.
 
 They cover the layouts black chooses for these shapes when a type expression is a
 union of names and subscripts (`A | Literal["x", "y"] | NotGiven`), nested once. A
@@ -44,8 +45,12 @@ def annotated(
     ):
         # An assignment whose value is what overflows: black splits the value off.
         return f"{head}{annotation} = (\n{pad}{INDENT}{value}\n{pad})"
-    if len(f"{head}{annotation}{tail}") <= LINE_LENGTH or (
-        _subscript(annotation) is not None
+    terms = _split(annotation, "|")
+    if (
+        len(f"{head}{annotation}{tail}") <= LINE_LENGTH
+        or _subscript(annotation) is not None
+        # One name too long even on a line of its own: parentheses cannot help.
+        or (len(terms) == 1 and not fits(f"{pad}{INDENT}{annotation}"))
     ):
         return "\n".join(_expression(head, annotation, tail, indent))
     body = _expression(pad + INDENT, annotation, "", indent + 4)
@@ -57,13 +62,59 @@ def fits(line: str) -> bool:
     return len(line) <= LINE_LENGTH
 
 
-def import_as(indent: int, module: str, name: str) -> str:
-    """`from module import name as name`, in parentheses when it is too long."""
+def assignment(indent: int, target: str, value: str) -> str:
+    """`target = value`; a value that overflows goes in parentheses if that helps."""
     pad = " " * indent
-    line = f"{pad}from {module} import {name} as {name}"
-    if len(line) <= LINE_LENGTH:
+    line = f"{pad}{target} = {value}"
+    if fits(line) or not fits(f"{pad}{INDENT}{value}"):
         return line
-    return f"{pad}from {module} import (\n{pad}{INDENT}{name} as {name},\n{pad})"
+    return f"{pad}{target} = (\n{pad}{INDENT}{value}\n{pad})"
+
+
+def call_assignment(indent: int, target: str, function: str, argument: str) -> str:
+    """`target = function(argument)`, the argument moved to a line of its own (and
+    the call into parentheses) as far as black needs to."""
+    pad = " " * indent
+    line = f"{pad}{target} = {function}({argument})"
+    if fits(line):
+        return line
+    split = f"{pad}{target} = {function}(\n{pad}{INDENT}{argument}\n{pad})"
+    if fits(f"{pad}{target} = {function}(") and fits(f"{pad}{INDENT}{argument}"):
+        return split
+    inner = pad + INDENT
+    if not fits(f"{inner}{INDENT}{argument}"):
+        return split  # parentheses would not make it fit either
+    return (
+        f"{pad}{target} = (\n{inner}{function}(\n{inner}{INDENT}{argument}\n"
+        f"{inner})\n{pad})"
+    )
+
+
+def class_header(name: str, bases: str) -> str:
+    """`class name(bases):`, the bases on a line of their own when it is too long."""
+    line = f"class {name}({bases}):"
+    return line if fits(line) else f"class {name}(\n{INDENT}{bases}\n):"
+
+
+def listing(target: str, items: list[str]) -> str:
+    """`target = [items]`: one line if it fits, else an item a line."""
+    line = f"{target} = [{', '.join(items)}]"
+    if fits(line):
+        return line
+    if len(items) == 1:
+        return f"{target} = [\n{INDENT}{items[0]}\n]"
+    body = "".join(f"{INDENT}{item},\n" for item in items)
+    return f"{target} = [\n{body}]"
+
+
+def from_import(indent: int, module: str, names: list[str]) -> str:
+    """`from module import names`, a name a line in parentheses when too long."""
+    pad = " " * indent
+    line = f"{pad}from {module} import {', '.join(names)}"
+    if fits(line):
+        return line
+    body = "".join(f"{pad}{INDENT}{name},\n" for name in names)
+    return f"{pad}from {module} import (\n{body}{pad})"
 
 
 def _expression(head: str, expression: str, tail: str, indent: int) -> list[str]:

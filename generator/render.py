@@ -90,7 +90,11 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["model_doc"] = _docstring
     env.filters["fits"] = layout.fits
     env.globals["annotated"] = layout.annotated
-    env.globals["import_as"] = layout.import_as
+    env.globals["assignment"] = layout.assignment
+    env.globals["call_assignment"] = layout.call_assignment
+    env.globals["class_header"] = layout.class_header
+    env.globals["from_import"] = layout.from_import
+    env.globals["listing"] = layout.listing
     return env
 
 
@@ -397,6 +401,7 @@ def _model_imports(module: ModelModule) -> list[str]:
 def import_block(lines: list[str]) -> list[str]:
     """Import lines merged per module and ordered as isort orders them.
 
+    Each entry is one statement, laid out over several lines when black would.
     Sections (standard library, third party, this package) are separated by an empty
     string; inside a section plain imports come first, then `from` imports by module,
     their names ordered constants, classes, then functions.
@@ -422,10 +427,10 @@ def import_block(lines: list[str]) -> list[str]:
                 (n for n in names[module] if " as " not in n), key=_name_key
             )
             if plain_names:
-                section_lines.append(f"from {module} import {', '.join(plain_names)}")
+                section_lines.append(layout.from_import(0, module, plain_names))
             # isort keeps each aliased import on a line of its own.
             aliased = sorted((n for n in names[module] if " as " in n), key=_name_key)
-            section_lines += [f"from {module} import {name}" for name in aliased]
+            section_lines += [layout.from_import(0, module, [n]) for n in aliased]
         if section_lines:
             if block:
                 block.append("")

@@ -93,3 +93,60 @@ def test_a_runtime_module_a_long_name_pushed_too_wide_goes_to_black() -> None:
     formatted = format_files([core])[core.path]
     assert formatted != core.text
     assert formatted == black.format_str(core.text, mode=mode())
+
+
+LONG = "ConfirmTheMandateDataOfThePaymentIntentCustomerAcceptanceOnline"
+LONG_NAMES = f"""\
+openapi: 3.1.0
+info: {{title: Long names, version: 1.0.0}}
+paths:
+  /customers/{{customer}}/subscriptions/{{subscription_exposed_id}}/discount:
+    parameters:
+      - {{name: customer, in: path, required: true, schema: {{type: string}}}}
+      - {{name: subscription_exposed_id, in: path, required: true,
+         schema: {{type: string}}}}
+    get:
+      operationId: retrieveTheDiscountOfTheSubscriptionExposedIdOfTheCustomer
+      responses:
+        "200":
+          description: The discount.
+          content:
+            application/json:
+              schema: {{$ref: "#/components/schemas/{LONG}"}}
+    post:
+      operationId: uploadTheDocumentOfTheDiscountOfTheSubscriptionOfTheCustomerNow
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                file: {{type: string, format: binary}}
+      responses:
+        "204": {{description: Uploaded.}}
+components:
+  schemas:
+    {LONG}:
+      type: object
+      required: [status]
+      properties:
+        status:
+          type: string
+          enum: [verification_document_id_number_mismatch_with_the_registry_record]
+        customer_acceptance_of_the_mandate:
+          $ref: "#/components/schemas/{LONG}Variant1Interval"
+    {LONG}Variant1Interval:
+      type: string
+      enum: [day, week]
+"""
+
+
+def test_long_names_render_in_blacks_style(tmp_path: Path) -> None:
+    # Long names push lines past 88 columns: the ResponseSpec constant, the raw
+    # response wrappers, the imports, enum members and field annotations.
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(LONG_NAMES, encoding="utf-8")
+    files = render_package(_package(spec, "long"))
+    assert max(len(line) for f in files for line in f.text.splitlines()) > 88
+    differences = _differences(files)
+    assert not differences, "black would change:\n" + "\n\n".join(differences)

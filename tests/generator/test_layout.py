@@ -14,7 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.format import LINE_LENGTH, mode
-from generator.layout import annotated, fits, import_as
+from generator.layout import (
+    annotated,
+    assignment,
+    call_assignment,
+    class_header,
+    fits,
+    from_import,
+    listing,
+)
 
 _WORD = st.text(alphabet="abcdefghij", min_size=2, max_size=14)
 _SNAKE = (
@@ -83,9 +91,47 @@ def test_a_type_alias_is_laid_out_as_black_does(name: str, annotation: str) -> N
 
 
 @settings(max_examples=200, deadline=None)
-@given(_SNAKE, _PASCAL)
-def test_an_import_is_laid_out_as_black_does(module: str, name: str) -> None:
-    _unchanged_by_black(f"if X:\n{import_as(4, '.' + module, name)}\n")
+@given(
+    st.sampled_from([0, 4]),
+    _SNAKE,
+    st.lists(st.one_of(_PASCAL, _PASCAL.map(lambda n: f"{n} as {n}")), min_size=1),
+)
+def test_an_import_is_laid_out_as_black_does(
+    indent: int, module: str, names: list[str]
+) -> None:
+    statement = from_import(indent, f".{module}", names)
+    _unchanged_by_black(f"if X:\n{statement}\n" if indent else f"{statement}\n")
+
+
+_LONG_SNAKE = (
+    st.lists(_WORD, min_size=1, max_size=7)
+    .map("_".join)
+    .filter(lambda name: not keyword.iskeyword(name))
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LONG_SNAKE, st.sampled_from(["", "async_"]))
+def test_a_wrapped_method_is_laid_out_as_black_does(name: str, flavour: str) -> None:
+    line = call_assignment(
+        8, f"self.{name}", f"{flavour}to_raw_response_wrapper", f"resource.{name}"
+    )
+    _unchanged_by_black(f"class A:\n    def __init__(self, resource):\n{line}\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(_WORD, min_size=1, max_size=10).map("".join).map(str.capitalize),
+    st.lists(_PASCAL.map(lambda n: f'"{n}"'), min_size=1, max_size=5),
+    _LONG_SNAKE,
+)
+def test_class_headers_lists_and_constants_are_laid_out_as_black_does(
+    name: str, names: list[str], value: str
+) -> None:
+    _unchanged_by_black(f"{class_header(name, 'OpenStrEnum')}\n    A = 1\n")
+    _unchanged_by_black(f"{listing('__all__', names)}\n")
+    member = assignment(4, value.upper(), f'"{value}"')
+    _unchanged_by_black(f"class A:\n{member}\n")
 
 
 def test_a_line_that_fits_is_left_on_one_line() -> None:
