@@ -18,6 +18,8 @@ layouts with black's on many generated shapes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .format import LINE_LENGTH
 
 INDENT = "    "
@@ -166,34 +168,33 @@ def _subscript(term: str) -> tuple[str, str] | None:
 
 def _closing(text: str, start: int) -> int:
     """The index of the bracket that closes the one at `start`."""
-    depth = 0
-    quote = ""
-    index = start
-    while index < len(text):
-        char = text[index]
-        if quote:
-            if char == "\\":
-                index += 1
-            elif char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
+    opened = -1
+    for index, char, depth in _outside_strings(text):
+        if index == start:
+            opened = depth
+        elif opened >= 0 and char in ")]}" and depth == opened:
+            return index
     return -1
 
 
 def _split(text: str, delimiter: str) -> list[str]:
     """Split at `delimiter` outside brackets and string literals, stripped."""
     parts: list[str] = []
+    begin = 0
+    for index, char, depth in _outside_strings(text):
+        if char == delimiter and depth == 0:
+            parts.append(text[begin:index].strip())
+            begin = index + 1
+    parts.append(text[begin:].strip())
+    return parts
+
+
+def _outside_strings(text: str) -> Iterator[tuple[int, str, int]]:
+    """Each character outside string literals: its index, itself, and how deep in
+    brackets it stands (a bracket counts as outside the brackets it opens or
+    closes)."""
     depth = 0
     quote = ""
-    begin = 0
     index = 0
     while index < len(text):
         char = text[index]
@@ -204,13 +205,10 @@ def _split(text: str, delimiter: str) -> list[str]:
                 quote = ""
         elif char in "\"'":
             quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == delimiter and depth == 0:
-            parts.append(text[begin:index].strip())
-            begin = index + 1
+        else:
+            if char in ")]}":
+                depth -= 1
+            yield index, char, depth
+            if char in "([{":
+                depth += 1
         index += 1
-    parts.append(text[begin:].strip())
-    return parts
