@@ -58,16 +58,17 @@ def _copy_of_the_templates(tmp_path: Path) -> Path:
     return copy
 
 
+def _render_version(templates: Path, version: str) -> str:
+    template = environment(templates).get_template("version.py.jinja")
+    return template.render(header="# h", pkg=SimpleNamespace(version=version))
+
+
 def test_compiled_templates_are_kept_beside_the_templates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     templates = _copy_of_the_templates(tmp_path)
-    text = (
-        environment(templates)
-        .get_template("version.py.jinja")
-        .render(header="# h", pkg=SimpleNamespace(version="1.2.3"))
-    )
+    text = _render_version(templates, "1.2.3")
     assert '__version__ = "1.2.3"' in text
     assert list((templates / "__pycache__").glob("*.jinja-bytecode"))
 
@@ -86,11 +87,7 @@ def test_templates_render_where_their_compiled_form_cannot_be_kept(
 ) -> None:
     templates = _copy_of_the_templates(tmp_path)
     (templates / "__pycache__").write_text("a file where a folder would go")
-    text = (
-        environment(templates)
-        .get_template("version.py.jinja")
-        .render(header="# h", pkg=SimpleNamespace(version="1.2.3"))
-    )
+    text = _render_version(templates, "1.2.3")
     assert '__version__ = "1.2.3"' in text
 
 
@@ -120,11 +117,7 @@ def test_a_damaged_compiled_template_is_compiled_again(
     for compiled in (templates / "__pycache__").glob("*.jinja-bytecode"):
         compiled.write_bytes(compiled.read_bytes()[:40])  # cut short
     environment.cache_clear()
-    text = (
-        environment(templates)
-        .get_template("version.py.jinja")
-        .render(header="# h", pkg=SimpleNamespace(version="2.0"))
-    )
+    text = _render_version(templates, "2.0")
     assert '__version__ = "2.0"' in text
 
 
