@@ -3,6 +3,8 @@
 Everything lives under one directory (`cache_root()`):
 
 - `black/`: black's output, keyed by the rendered text (see `format.py`);
+- `rendered/`: each resource and model module as rendered, keyed by its part of
+  the model (see `render.py`), so that a change re-renders only what it reaches;
 - `validated/`: validation verdicts for whole documents and the parts of documents
   proven valid (`verdicts.py`);
 - `runs/`: the last run's files, warnings and model for each document (`Outputs`).
@@ -125,6 +127,44 @@ class Outputs:
                 model = pickle.dumps(package, protocol=5)
                 pickle.dump((files, warnings, model), stored, protocol=5)
             temporary.replace(self.path)
+
+
+class TextStore:
+    """Texts on disk, each under the hash of what it was made from.
+
+    black's output is kept under the rendered text it formatted, a rendered file
+    under the model it was rendered from. A store that cannot be read or written
+    only makes the next run slower; without a directory it keeps nothing.
+    """
+
+    def __init__(self, directory: Path | None, salt: bytes) -> None:
+        self.directory = directory
+        self.salt = salt
+
+    def get(self, source: bytes) -> str | None:
+        path = self._path(source)
+        if path is None:
+            return None
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    def put(self, source: bytes, text: str) -> None:
+        path = self._path(source)
+        if path is None:
+            return
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(path)
+
+    def _path(self, source: bytes) -> Path | None:
+        if self.directory is None:
+            return None
+        name = hashlib.sha256(self.salt + source).hexdigest()
+        return self.directory / name[:2] / name[2:]
 
 
 def sources_digest(sources: dict[Path, bytes]) -> bytes:

@@ -9,7 +9,6 @@ pay for starting the processes.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -17,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .caches import tool_fingerprint
+from .caches import TextStore, tool_fingerprint
 from .errors import GeneratorError
 
 if TYPE_CHECKING:
@@ -41,14 +40,15 @@ def format_files(
 
     A file rendered already in black's style (`RenderedFile.formatted`) is kept as is.
     """
-    cache = _Cache(cache_dir)
+    salt = tool_fingerprint(("black",)) + f"|{LINE_LENGTH}|py311".encode()
+    cache = TextStore(cache_dir, salt)
     files = list(files)
     done: dict[str, str] = {}
     todo: list[RenderedFile] = []
     for file in files:
         if not file.is_python or file.formatted:
             done[file.path] = file.text
-        elif (cached := cache.get(file.text)) is not None:
+        elif (cached := cache.get(file.text.encode())) is not None:
             done[file.path] = cached
         else:
             todo.append(file)
@@ -69,7 +69,7 @@ def format_files(
 
     for file, text in zip(todo, formatted, strict=True):
         done[file.path] = text
-        cache.put(file.text, text)
+        cache.put(file.text.encode(), text)
     return {file.path: done[file.path] for file in files}
 
 
@@ -94,38 +94,3 @@ def _format_one(file: RenderedFile) -> str:
             f"{error}. This is a bug in the generator or its templates; please report "
             "it with the document that caused it."
         ) from None
-
-
-class _Cache:
-    """Formatted texts on disk, keyed by the installed black and the rendered text."""
-
-    def __init__(self, directory: Path | None) -> None:
-        self.directory = directory
-        self.salt = tool_fingerprint(("black",)) + f"|{LINE_LENGTH}|py311".encode()
-
-    def _path(self, text: str) -> Path | None:
-        if self.directory is None:
-            return None
-        digest = hashlib.sha256(self.salt + text.encode()).hexdigest()
-        return self.directory / digest[:2] / digest[2:]
-
-    def get(self, text: str) -> str | None:
-        path = self._path(text)
-        if path is None:
-            return None
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError:
-            return None
-
-    def put(self, text: str, formatted: str) -> None:
-        path = self._path(text)
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(formatted, encoding="utf-8")
-            temporary.replace(path)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next run slower

