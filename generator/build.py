@@ -20,7 +20,7 @@ from .config import Config
 from .conventions import api_conventions, environments
 from .document_values import text
 from .errors import Diagnostics
-from .load import Pointer, escape_token
+from .load import Pointer, escape_token, path_operations
 from .model import Conventions, Operation, Package, Resource
 from .names import UniqueNames, pascal_case, snake_case
 from .parameters import METHOD_ARGUMENTS, ParameterBuilder, path_expression
@@ -28,8 +28,6 @@ from .request_bodies import BodyBuilder
 from .resource_names import CLIENT_ATTRIBUTES, class_names, method_names, resource_label
 from .responses import ResponseBuilder
 from .schemas import SchemaBuilder
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def build_package(bundle: Bundle, config: Config, diagnostics: Diagnostics) -> Package:
@@ -99,17 +97,10 @@ class _OperationBuilder:
     def resources(self) -> tuple[Resource, ...]:
         """The resources and their methods; class names are settled by class_names."""
         grouped: dict[str, list[tuple[str, str, dict[str, Any], Pointer]]] = {}
-        for path, path_item in (self.bundle.data.get("paths") or {}).items():
-            if not isinstance(path_item, dict):
-                continue
-            for method in HTTP_METHODS:
-                operation = path_item.get(method)
-                if isinstance(operation, dict):
-                    group = resource_label(operation, path)
-                    pointer = ("paths", path, method)
-                    grouped.setdefault(group, []).append(
-                        (path, method, operation, pointer)
-                    )
+        for path, method, operation in path_operations(self.bundle.data.get("paths")):
+            group = resource_label(operation, path)
+            pointer = ("paths", path, method)
+            grouped.setdefault(group, []).append((path, method, operation, pointer))
 
         tags = {
             t.get("name"): t

@@ -24,6 +24,8 @@ import yaml
 from .errors import Diagnostics, Location, SpecError
 
 Pointer = tuple[str, ...]
+# The keys of a path item that hold operations.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 # Keys whose values are data, not spec objects: a "$ref" inside them is not a reference.
 _DATA_KEYS = frozenset({"example", "const", "default", "enum", "value"})
@@ -182,6 +184,19 @@ def walk(value: Any, pointer: Pointer) -> Any:
             missing = pointer_str(pointer[: depth + 1])
             raise LookupError(f"nothing is at {missing}")
     return value
+
+
+def path_operations(path_items: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(path, method, operation) for each operation of a `paths` or `webhooks`
+    mapping, in document order; what is not shaped so is left to validation."""
+    if not isinstance(path_items, dict):
+        return
+    for name, item in path_items.items():
+        if isinstance(item, dict):
+            for method in HTTP_METHODS:
+                operation = item.get(method)
+                if isinstance(operation, dict):
+                    yield name, method, operation
 
 
 def parse_file(path: Path, digests: dict[Path, bytes] | None = None) -> Any:

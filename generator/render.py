@@ -11,8 +11,9 @@ import contextlib
 import pickle
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import jinja2
@@ -144,29 +145,12 @@ def render_package(
     # (not `pkg`), which is what lets `_PartStore` keep it under that part.
     for resource in package.resources:
         path = f"{root}/resources/{resource.name}.py"
-        text = store.get(path, resource)
-        if text is None:
-            context = {
-                "header": HEADER,
-                "resource": resource,
-                "ops": [_OperationView(o) for o in resource.operations],
-                "imports": import_block(_resource_imports(resource)),
-            }
-            text = _render(env, "resource.py.jinja", path, context).text
-            store.put(path, resource, text)
-        files.append(RenderedFile(path, text))
+        context = partial(_resource_context, resource)
+        files.append(store.render(env, "resource.py.jinja", path, resource, context))
     for module in package.modules:
         path = f"{root}/models/{module.name}.py"
-        text = store.get(path, module)
-        if text is None:
-            context = {
-                "header": HEADER,
-                "module": module,
-                "imports": import_block(_model_imports(module)),
-            }
-            text = _render(env, "model.py.jinja", path, context).text
-            store.put(path, module, text)
-        files.append(RenderedFile(path, text))
+        context = partial(_module_context, module)
+        files.append(store.render(env, "model.py.jinja", path, module, context))
     return files
 
 
@@ -183,18 +167,41 @@ class _PartStore:
         salt = caches.output_fingerprint() + caches.generator_fingerprint()
         self.store = caches.TextStore(directory, salt)
 
-    def get(self, path: str, part: object) -> str | None:
+    def render(
+        self,
+        env: jinja2.Environment,
+        template: str,
+        path: str,
+        part: object,
+        context: Callable[[], dict[str, object]],
+    ) -> RenderedFile:
+        """The file rendered from `part`: kept from an earlier run, or rendered now
+        (only then is its `context` made)."""
         if self.store.directory is None:
-            return None
-        return self.store.get(self._source(path, part))
+            return _render(env, template, path, context())
+        source = pickle.dumps((path, part), protocol=5)
+        text = self.store.get(source)
+        if text is None:
+            text = _render(env, template, path, context()).text
+            self.store.put(source, text)
+        return RenderedFile(path, text)
 
-    def put(self, path: str, part: object, text: str) -> None:
-        if self.store.directory is not None:
-            self.store.put(self._source(path, part), text)
 
-    @staticmethod
-    def _source(path: str, part: object) -> bytes:
-        return pickle.dumps((path, part), protocol=5)
+def _resource_context(resource: Resource) -> dict[str, object]:
+    return {
+        "header": HEADER,
+        "resource": resource,
+        "ops": [_OperationView(o) for o in resource.operations],
+        "imports": import_block(_resource_imports(resource)),
+    }
+
+
+def _module_context(module: ModelModule) -> dict[str, object]:
+    return {
+        "header": HEADER,
+        "module": module,
+        "imports": import_block(_model_imports(module)),
+    }
 
 
 def _vouched(file: RenderedFile) -> RenderedFile:

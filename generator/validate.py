@@ -27,7 +27,7 @@ import re
 import string
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
@@ -60,14 +60,17 @@ from referencing import Registry, Resource
 
 from .bundle import Bundle
 from .errors import Diagnostics
-from .load import Pointer, parse_pointer, pointer_str, walk
+from .load import (
+    HTTP_METHODS,
+    Pointer,
+    parse_pointer,
+    path_operations,
+    pointer_str,
+    walk,
+)
 from .meta_schema import meta_schema_proof
 
-if TYPE_CHECKING:
-    pass  # not exported, but what lookups return
-
 _SUPPORTED = re.compile(r"^3\.[01]\.\d+$")
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 # Validation errors that cannot change the generated code: an unknown keyword where the
 # schema of OpenAPI allows none, and a name listed twice in `required`. With
@@ -181,30 +184,23 @@ def _harmless_causes(error: ValidationError) -> list[ValidationError] | None:
 def _check_operation_ids(bundle: Bundle, diagnostics: Diagnostics) -> None:
     """Each operationId names one operation; the generated method names rely on it."""
     first: dict[str, tuple[str, Pointer]] = {}
-    paths = bundle.data.get("paths")
-    for path, path_item in (paths if isinstance(paths, dict) else {}).items():
-        if not isinstance(path_item, dict):
+    for path, method, operation in path_operations(bundle.data.get("paths")):
+        operation_id = operation.get("operationId")
+        if not isinstance(operation_id, str):
             continue
-        for method in _HTTP_METHODS:
-            operation = path_item.get(method)
-            if not isinstance(operation, dict):
-                continue
-            operation_id = operation.get("operationId")
-            label = f"{method.upper()} {path}"
-            pointer = ("paths", path, method, "operationId")
-            if not isinstance(operation_id, str):
-                continue
-            if operation_id not in first:
-                first[operation_id] = (label, pointer)
-                continue
-            other, other_pointer = first[operation_id]
-            diagnostics.error(
-                f"The operationId {operation_id!r} of {label} is already used by "
-                f"{other} ({bundle.location(other_pointer)}); every operation needs "
-                "its own operationId.",
-                bundle.location(pointer),
-                label,
-            )
+        label = f"{method.upper()} {path}"
+        pointer = ("paths", path, method, "operationId")
+        if operation_id not in first:
+            first[operation_id] = (label, pointer)
+            continue
+        other, other_pointer = first[operation_id]
+        diagnostics.error(
+            f"The operationId {operation_id!r} of {label} is already used by "
+            f"{other} ({bundle.location(other_pointer)}); every operation needs "
+            "its own operationId.",
+            bundle.location(pointer),
+            label,
+        )
 
 
 def _explain(error: ValidationError) -> tuple[Pointer, str]:
@@ -318,9 +314,7 @@ def _unreadable_path_templates(data: dict[str, Any]) -> Iterator[tuple[Pointer, 
     """
     paths = data.get("paths")
     for path, path_item in (paths if isinstance(paths, dict) else {}).items():
-        if not isinstance(path_item, dict) or path_item.keys().isdisjoint(
-            _HTTP_METHODS
-        ):
+        if not isinstance(path_item, dict) or path_item.keys().isdisjoint(HTTP_METHODS):
             continue
         try:
             list(string.Formatter().parse(path))

@@ -21,7 +21,7 @@ import msgspec
 from .bundle import Bundle
 from .caches import digest, generator_fingerprint, sources_digest
 from .errors import Diagnostic
-from .load import parse_pointer
+from .load import parse_pointer, path_operations
 
 
 class Verdicts:
@@ -99,7 +99,7 @@ class Parts:
     def of(cls, bundled: Bundle, lenient: bool, directory: Path) -> Parts | None:
         """The parts of `bundled`, or None if it cannot be cut (then it is not)."""
         parts = _cut(bundled.data)
-        if parts is None or _repeats_operation_ids(parts):
+        if parts is None or _repeats_operation_ids(bundled.data):
             return None
         salt = generator_fingerprint() + (b"lenient" if lenient else b"strict")
         digests: dict[_PartId, bytes] = {}
@@ -153,7 +153,6 @@ class Parts:
 _PartId = tuple[str, ...]
 _SURROUNDINGS: _PartId = ()
 _SECTIONS = ("paths", "webhooks")
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _REFERENCE = re.compile(rb'"\$ref":("(?:[^"\\]|\\.)*")')
 
 
@@ -189,14 +188,11 @@ def _chosen(
     return {name: entry for name, entry in entries.items() if (*prefix, name) in wanted}
 
 
-def _repeats_operation_ids(parts: dict[_PartId, Any]) -> bool:
-    seen: set[object] = set()
-    for part, item in parts.items():
-        if not part or part[0] not in _SECTIONS or not isinstance(item, dict):
-            continue
-        for method in _HTTP_METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict) and "operationId" in operation:
+def _repeats_operation_ids(data: dict[str, Any]) -> bool:
+    seen: set[str] = set()
+    for section in _SECTIONS:
+        for _, _, operation in path_operations(data.get(section)):
+            if "operationId" in operation:
                 operation_id = repr(operation["operationId"])
                 if operation_id in seen:
                     return True
