@@ -31,7 +31,7 @@ from generator.bundle import bundle
 from generator.load import load_document
 
 from .measure import Run, median, run_process, user_environment
-from .synthetic import build_document
+from .synthetic import build_document, dump_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / ".bench"
@@ -114,9 +114,7 @@ def _dump(data: dict[str, Any], path: Path) -> None:
     if path.suffix == ".json":
         text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
     else:
-        text = yaml.dump(
-            data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=88
-        )
+        text = dump_yaml(data)
     path.write_text(text, encoding="utf-8")
 
 

@@ -81,17 +81,33 @@ def write_document(
     """Write the document as YAML at `path`, and a `generator.yaml` naming `package`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.dump(
-        build_document(operations, seed),
-        Dumper=yaml.CSafeDumper,
+    path.write_text(dump_yaml(build_document(operations, seed)), encoding="utf-8")
+    config = f"package: {package}\nclient: {_pascal(package)}\n"
+    (path.parent / "generator.yaml").write_text(config, encoding="utf-8")
+    return path
+
+
+def dump_yaml(document: dict[str, Any]) -> str:
+    """`document` as YAML, written out in full as a person writes one.
+
+    The document shares Python objects between its operations; PyYAML would print
+    each shared object once with an anchor and elsewhere as an alias. Real documents
+    seldom use anchors, and with them any edited copy that does not share the same
+    objects (a JSON round trip, say) would differ from the original all over, not
+    just where it was edited.
+    """
+    return yaml.dump(
+        document,
+        Dumper=_UnaliasedDumper,
         sort_keys=False,
         allow_unicode=True,
         width=88,
     )
-    path.write_text(text, encoding="utf-8")
-    config = f"package: {package}\nclient: {_pascal(package)}\n"
-    (path.parent / "generator.yaml").write_text(config, encoding="utf-8")
-    return path
+
+
+class _UnaliasedDumper(yaml.CSafeDumper):
+    def ignore_aliases(self, data: object) -> bool:  # noqa: ARG002 - every object
+        return True
 
 
 # ------------------------------------------------------------------------ document

@@ -11,9 +11,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import yaml
 
-from benchmarks.synthetic import build_document, write_document
+from benchmarks.synthetic import build_document, dump_yaml, write_document
 from generator import TEMPLATES, caches, render
 from generator.caches import cache_root, output_fingerprint, tool_fingerprint
 from generator.config import ConfigSource
@@ -223,7 +222,7 @@ def test_a_change_renders_again_only_the_modules_it_reaches(
     monkeypatch.setattr(render, "_render", recording)
     document = build_document(10)
     document["paths"]["/amber-gadgets"]["get"]["summary"] = "List them all."
-    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    spec.write_text(dump_yaml(document), encoding="utf-8")
     again = generate(spec, tmp_path / "out", ConfigSource(spec), cache_dir=cache)
 
     # The package-wide files (client, __init__ modules, README) are always rendered.
