@@ -1,11 +1,13 @@
 """Load an OpenAPI document from one or many YAML/JSON files.
 
-Files are parsed with PyYAML's C parser (JSON files with the json module, which is
-faster still). Every `$ref` that names another file pulls that file in, transitively,
-and every reference is checked to point somewhere, so that later stages can follow
-references without failing. Line numbers are not recorded while loading, which would
-slow down the common case; `Document.line` finds the line of a JSON pointer when a
-message needs it, from an index of the file built on the first such question.
+YAML files are read from the events of PyYAML's C parser, straight into plain data
+(`_plain_yaml`), with PyYAML's loader for the rare constructs that need it; JSON files
+with the json module, which is faster still. Every `$ref` that names another file
+pulls that file in, transitively, and every reference is checked to point somewhere,
+so that later stages can follow references without failing. Line numbers are not
+recorded while loading, which would slow down the common case; `Document.line` finds
+the line of a JSON pointer when a message needs it, from an index of the file built
+on the first such question.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -200,7 +202,8 @@ def path_operations(path_items: Any) -> Iterator[tuple[str, str, dict[str, Any]]
 
 
 def parse_file(path: Path, digests: dict[Path, bytes] | None = None) -> Any:
-    """Parse one YAML or JSON file; `SpecError` with the line of a syntax error.
+    """Parse one YAML or JSON file as JSON data (see `_normalise`); `SpecError` with
+    the line of a syntax error.
 
     With `digests`, the SHA-256 of the bytes parsed is recorded there under `path`.
     """
@@ -219,15 +222,18 @@ def parse_file(path: Path, digests: dict[Path, bytes] | None = None) -> Any:
 
     if _is_json(path):
         try:
-            return json.loads(text)
+            return json.loads(text)  # keys are strings, and no value is shared
         except json.JSONDecodeError as error:
             location = Location(str(path), "", error.lineno)
             raise SpecError.single(
                 f"The file is not valid JSON: {error.msg}.", location
             ) from None
+    data = _plain_yaml(text)
+    if data is not _DECLINED:
+        return data
     try:
         # _SpecLoader is CSafeLoader with fewer implicit types: it builds plain data.
-        return yaml.load(text, Loader=_SpecLoader)  # noqa: S506
+        return _normalise(yaml.load(text, Loader=_SpecLoader), path)  # noqa: S506
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = mark.line + 1 if mark else None
@@ -247,8 +253,7 @@ def load_document(path: Path | str) -> Document:
     """
     root = Path(path).resolve()
     digests: dict[Path, bytes] = {}
-    parsed = _normalise(parse_file(root, digests), root)
-    document = Document(root, {root: parsed}, digests)
+    document = Document(root, {root: parse_file(root, digests)}, digests)
     diagnostics = Diagnostics()
     pending = [root]
     while pending:
@@ -281,9 +286,7 @@ def _check_reference(
     target_file = (file.parent / unquote(file_part)).resolve() if file_part else file
     if target_file not in document.files:
         try:
-            document.files[target_file] = _normalise(
-                parse_file(target_file, document.digests), target_file
-            )
+            document.files[target_file] = parse_file(target_file, document.digests)
         except SpecError as error:
             for diagnostic in error.diagnostics:
                 message = (
@@ -369,6 +372,161 @@ def _normalise(data: Any, path: Path) -> Any:
             children = value
         stack.extend((v, False) for v in children if isinstance(v, dict | list))
     return data
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_VALUE_TAG = "tag:yaml.org,2002:value"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# The tags that plain scalars resolve to, which `_plain_yaml` constructs.
+_PLAIN_TAGS = frozenset(
+    {
+        _STR_TAG, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool",
+    }
+)  # fmt: skip
+# What a scalar is as a mapping key, besides a string: the merge key `<<`, or a key
+# no pointer can name (a container, or a scalar the safe loader refuses).
+_MERGE = object()
+_NO_KEY = object()
+# What `_plain_yaml` returns for a text it leaves to the loader.
+_DECLINED = object()
+# What an open mapping awaits next in `_plain_data`: a key, not a key's value.
+_AWAITING_KEY = object()
+
+
+def _plain_yaml(text: str) -> Any:
+    """What `_normalise(yaml.load(text, Loader=_SpecLoader))` returns, built from the
+    C parser's events in one pass; `_DECLINED` for a text this does not handle.
+
+    The loader composes every scalar into a node, calls back into Python to resolve
+    its tag, and constructs the data from the nodes with generators: 2.5 s on a
+    2.8 MB document, where this takes a fifth of that. Tags are resolved the loader's
+    way (`_SpecLoader.yaml_implicit_resolvers`), and typed scalars are made by its own
+    constructors, but only for plain scalars that a resolver can match by their first
+    character; every other scalar is a string. It declines what plain data rarely
+    holds and the loader handles with care or refuses with a message: explicit tags,
+    merge keys (`<<`), the value key `=`, keys that are not scalars, aliases of
+    undefined, repeated or unfinished anchors, several documents, and any error of the
+    parser. Declining costs the parse done so far; tests/generator/test_load_yaml.py
+    compares both ways on many texts.
+    """
+    loader = _SpecLoader(text)
+    try:
+        return _PlainData(loader).read()
+    except (_NotPlainError, yaml.YAMLError):
+        return _DECLINED  # the loader reads it, or raises the error with its message
+    finally:
+        loader.dispose()
+
+
+class _NotPlainError(Exception):
+    """Raised inside `_PlainData` for a construct it leaves to the loader."""
+
+
+class _PlainData:
+    """The data of one YAML text, built from its parse events (see `_plain_yaml`)."""
+
+    def __init__(self, loader: _SpecLoader) -> None:
+        self.loader = loader
+        self.resolvers = loader.yaml_implicit_resolvers
+        self.wildcard = self.resolvers.get(None, [])
+        self.anchors: dict[str, Any] = {}
+        self.unfinished: set[int] = set()  # ids of anchored containers being read
+        self.containers: list[dict[str, Any] | list[Any]] = []
+        # Per open container: None for a sequence; for a mapping, the key read last
+        # while it awaits its value, else _AWAITING_KEY.
+        self.keys: list[Any] = []
+        self.root: Any = None
+        self.documents = 0
+
+    def read(self) -> Any:
+        handlers: dict[type[yaml.Event], Callable[[Any], None]] = {
+            yaml.ScalarEvent: self._scalar,
+            yaml.MappingStartEvent: self._start,
+            yaml.SequenceStartEvent: self._start,
+            yaml.MappingEndEvent: self._end,
+            yaml.SequenceEndEvent: self._end,
+            yaml.AliasEvent: self._alias,
+            yaml.DocumentStartEvent: self._document,
+        }
+        for event in iter(self.loader.get_event, None):
+            handle = handlers.get(type(event))
+            if handle is not None:  # not the start or end of the stream or a document
+                handle(event)
+        return self.root
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        if event.tag is not None:
+            raise _NotPlainError
+        value: Any = event.value
+        if event.implicit[0] and (value[:1] in self.resolvers or self.wildcard):
+            for tag, pattern in [*self.resolvers.get(value[:1], ()), *self.wildcard]:
+                if pattern.match(value):
+                    value = self._construct(tag, value, event.style)
+                    break
+        self._anchor(event.anchor, value)
+        self._place(value)
+
+    def _construct(self, tag: str, value: str, style: str | None) -> Any:
+        if tag not in _PLAIN_TAGS:
+            raise _NotPlainError  # a merge key or the value key `=`
+        if tag == _STR_TAG:
+            return value
+        node = yaml.ScalarNode(tag, value, style=style)
+        return self.loader.yaml_constructors[tag](self.loader, node)
+
+    def _start(self, event: yaml.CollectionStartEvent) -> None:
+        if event.tag is not None or (self.keys and self.keys[-1] is _AWAITING_KEY):
+            raise _NotPlainError  # a tagged container, or a container as a key
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        container: dict[str, Any] | list[Any] = {} if mapping else []
+        if event.anchor is not None:
+            self._anchor(event.anchor, container)
+            self.unfinished.add(id(container))
+        self.containers.append(container)
+        self.keys.append(_AWAITING_KEY if mapping else None)
+
+    def _end(self, event: yaml.CollectionEndEvent) -> None:  # noqa: ARG002
+        container = self.containers.pop()
+        self.keys.pop()
+        self.unfinished.discard(id(container))
+        self._place(container)
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        value = self.anchors.get(event.anchor or "", _DECLINED)
+        if value is _DECLINED or id(value) in self.unfinished:
+            raise _NotPlainError
+        if (
+            self.keys
+            and self.keys[-1] is _AWAITING_KEY
+            and isinstance(value, dict | list)
+        ):
+            raise _NotPlainError
+        self._place(value)
+
+    def _document(self, event: yaml.DocumentStartEvent) -> None:  # noqa: ARG002
+        self.documents += 1
+        if self.documents > 1:
+            raise _NotPlainError
+
+    def _anchor(self, anchor: str | None, value: Any) -> None:
+        if anchor is not None:
+            if anchor in self.anchors:
+                raise _NotPlainError
+            self.anchors[anchor] = value
+
+    def _place(self, value: Any) -> None:
+        if not self.containers:
+            self.root = value
+            return
+        key = self.keys[-1]
+        if key is None:
+            self.containers[-1].append(value)  # type: ignore[union-attr]
+        elif key is _AWAITING_KEY:
+            self.keys[-1] = value if isinstance(value, str) else _key_text(value)
+        else:
+            self.containers[-1][key] = value
+            self.keys[-1] = _AWAITING_KEY
 
 
 def _key_text(key: object) -> str:
@@ -499,14 +657,6 @@ class _JsonLines:
 # The line of a YAML value (of a member's key, for a member) and what is inside it.
 _YamlEntry: TypeAlias = "tuple[int, _YamlTree]"
 _YamlTree: TypeAlias = "dict[str, _YamlEntry] | list[_YamlEntry] | None"
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_VALUE_TAG = "tag:yaml.org,2002:value"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-# What a scalar is as a mapping key, besides a string: the merge key `<<`, or a key
-# no pointer can name (a container, or a scalar the safe loader refuses).
-_MERGE = object()
-_NO_KEY = object()
 
 
 class _YamlLines:
