@@ -27,6 +27,7 @@ import re
 import string
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 from jsonschema.exceptions import ValidationError
@@ -62,6 +63,7 @@ from .bundle import Bundle
 from .errors import Diagnostics
 from .load import (
     HTTP_METHODS,
+    Document,
     Pointer,
     parse_pointer,
     path_operations,
@@ -131,6 +133,61 @@ def validate(
             # In OpenAPI 3.0 the second pass checks again the schemas the first
             # pass checked: those errors were reported already.
             report(error, place)
+
+
+# A small flawless document that passes through both passes and a schema of each kind.
+_WARM_UP = {
+    "openapi": "3.1.0",
+    "info": {"title": "Warm-up", "version": "1"},
+    "paths": {
+        "/items/{id}": {
+            "parameters": [
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                }
+            ],
+            "get": {
+                "operationId": "getItem",
+                "responses": {
+                    "200": {
+                        "description": "The item.",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Item"}
+                            }
+                        },
+                    }
+                },
+            },
+        }
+    },
+    "components": {
+        "schemas": {
+            "Item": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string", "default": "a"},
+                    "tags": {"type": ["array", "null"], "items": {"type": "string"}},
+                    "kind": {"oneOf": [{"const": "a"}, {"enum": ["b", "c"]}]},
+                },
+            }
+        }
+    },
+}
+
+
+def warm_up() -> None:
+    """Build what the first validation in a process builds (the 3.1 validators and
+    their caches), by validating a small document; a process started early for
+    validation does this while it waits for its work."""
+    path = Path("warm-up.json")
+    diagnostics = Diagnostics()
+    validate(Bundle(_WARM_UP, Document(path, {path: _WARM_UP})), diagnostics)
+    assert not diagnostics.items, diagnostics.items
 
 
 @dataclass

@@ -6,6 +6,8 @@ operations alone, and reuses the last run for a document that has not changed.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from generator import build as building
 from generator import pipeline, write
 from generator import validate as validation
 from generator.config import load_config
-from generator.errors import Diagnostics, SpecError
+from generator.errors import Diagnostics, GeneratorError, SpecError
 from generator.pipeline import Result, generate, load_and_validate
 
 from .conftest import snapshot, write_files
@@ -211,3 +213,63 @@ def test_a_regeneration_of_an_unchanged_document_reuses_the_last_run(
     spec.write_text(spec.read_text(encoding="utf-8") + "# a comment\n")
     with pytest.raises(AssertionError, match="built again"):
         run(spec, tmp_path / "out", cache)
+
+
+def test_the_early_validation_process_validates_and_then_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On more than one core, a process imports the validator while the document is
+    # read; it validates what it is sent and ends with the run.
+    monkeypatch.setattr(pipeline, "_cores", lambda: 2)
+    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
+    cache = tmp_path / "cache"
+    original = spec.read_text(encoding="utf-8")
+    run(spec, tmp_path / "out", cache)
+    assert multiprocessing.active_children() == []
+
+    # Back to a document whose verdict is remembered: nothing is sent to the process,
+    # which is stopped; the run's output is the same as a fresh run's.
+    change_one_operation(spec, build_document(10), summary="List them all")
+    run(spec, tmp_path / "out", cache)
+    spec.write_text(original, encoding="utf-8")
+    sent: list[tuple[object, ...]] = []
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline._ValidatorProcess, "send", lambda *a: sent.append(a))
+        again = run(spec, tmp_path / "out", cache)
+    assert sent == []
+    assert multiprocessing.active_children() == []
+    fresh = run(spec, tmp_path / "fresh", tmp_path / "other")
+    assert again.files == fresh.files
+
+
+def test_a_validation_process_that_dies_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "_validator_main", _exit_at_once)
+    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
+    with pytest.raises(GeneratorError) as error:
+        run(spec, tmp_path / "out", tmp_path / "cache")
+    assert str(error.value) == (
+        "The validation process ended without a result; run again, and if it happens "
+        "again, validate alone with `python -m generator validate`."
+    )
+    assert not (tmp_path / "out").exists()
+    assert multiprocessing.active_children() == []
+
+
+def _exit_at_once(connection: Any) -> None:
+    connection.close()
+
+
+def test_a_run_leaves_nothing_frozen_in_the_calling_process(tmp_path: Path) -> None:
+    # The run freezes the document and the model against the garbage collector while
+    # it works; a program that calls `generate` gets them back collectable.
+    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
+    run(spec, tmp_path / "out", tmp_path / "cache")
+    assert gc.get_freeze_count() == 0
+
+    spec.write_text("openapi: 3.1.0\npaths: {}\n", encoding="utf-8")
+    with pytest.raises(SpecError):
+        run(spec, tmp_path / "out", tmp_path / "cache")
+    assert gc.get_freeze_count() == 0
