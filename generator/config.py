@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .names import pascal_case
 
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _KEYS = frozenset({"package", "distribution", "client", "env_prefix", "version"})
@@ -129,6 +128,9 @@ def _complete(values: dict[str, Any], path: Path) -> Config:
             raise ConfigError(
                 f"`{key}` in {str(path)!r} must be a string, not {values[key]!r}."
             )
+
+    # Imported here: a run that reuses its output reads no config, and needs no names.
+    from .names import pascal_case  # noqa: PLC0415
 
     client = values.get("client") or pascal_case(package)
     if not client.isidentifier() or keyword.iskeyword(client):
