@@ -12,6 +12,7 @@ on the first such question.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -74,6 +75,7 @@ def pointer_str(pointer: Pointer) -> str:
     return "".join("/" + escape_token(token) for token in pointer)
 
 
+@functools.lru_cache(maxsize=8192)  # a document names the same targets again and again
 def parse_pointer(fragment: str) -> Pointer:
     """`/paths/~1projects` -> `("paths", "/projects")`; %-encoding is undone too."""
     fragment = unquote(fragment)

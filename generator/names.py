@@ -35,6 +35,8 @@ _WORD_BOUNDARY = re.compile(
 
 def _ascii_words(text: str) -> list[str]:
     """Split any text into ASCII words: accents dropped, other letters spelled out."""
+    if text.isascii():  # most names: nothing to normalise, drop or spell out
+        return _WORD_BOUNDARY.findall(text)
     words: list[str] = []
     run: list[str] = []
     for char in unicodedata.normalize("NFKD", text):
