@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigError
 
@@ -29,8 +28,7 @@ _KEYS = frozenset({"package", "distribution", "client", "env_prefix", "version"}
 DEFAULT_CONFIG_NAME = "generator.yaml"
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     package: str
     distribution: str
     client: str
@@ -38,8 +36,7 @@ class Config:
     version: str | None = None
 
 
-@dataclass(frozen=True)
-class ConfigSource:
+class ConfigSource(NamedTuple):
     """Where the config of a run comes from, read only when the run needs it.
 
     A run that reuses the last run's output needs only to know that the config is

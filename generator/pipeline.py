@@ -28,7 +28,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,15 +47,24 @@ Progress = Callable[[str, float], None]
 STAGES = ("load", "validate", "build", "render", "format", "write")
 
 
-@dataclass
 class Result:
     """What a run did: the changes (made, or that would be made), and its warnings."""
 
-    changes: list[write.Change] = field(default_factory=list)
-    warnings: list[Diagnostic] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)
-    # The intermediate model; a reused run keeps it pickled until it is asked for.
-    model: Package | bytes | None = field(default=None, repr=False)
+    def __init__(
+        self,
+        changes: list[write.Change],
+        warnings: list[Diagnostic],
+        files: dict[str, bytes],
+        model: Package | bytes | None,
+    ) -> None:
+        self.changes = changes
+        self.warnings = warnings
+        self.files = files
+        # The intermediate model; a reused run keeps it pickled until asked for it.
+        self.model = model
+
+    def __repr__(self) -> str:
+        return f"Result(changes={self.changes!r}, warnings={self.warnings!r})"
 
     @property
     def package(self) -> Package | None:
