@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.synthetic import write_document
 from generator import cli
 
 from .conftest import DEMO_ITEM, DEMO_SPEC, PYTHON, ROOT, snapshot, write_files
@@ -258,3 +259,30 @@ def test_validate_the_codefluss_document(black_cache: Path) -> None:
     result = run("validate", "spec/openapi.yaml", cache=black_cache)
     assert result.returncode == 0, result.stderr
     assert result.stderr == "spec/openapi.yaml is a valid OpenAPI document.\n"
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_generates_under_every_process_start_method(
+    tmp_path: Path, method: str
+) -> None:
+    # The validation process and black's workers are started by multiprocessing.
+    # Under these start methods (the default on macOS, and on Linux from Python
+    # 3.14) each is a new interpreter that receives its work pickled, not a copy of
+    # the generator's process. 40 operations make enough files for the workers.
+    spec = write_document(tmp_path / "spec" / "openapi.yaml", 40)
+    launcher = (
+        "import multiprocessing, runpy, sys\n"
+        "multiprocessing.set_start_method(sys.argv.pop(1))\n"
+        "runpy.run_module('generator', run_name='__main__', alter_sys=True)\n"
+    )
+    completed = subprocess.run(
+        [PYTHON, "-c", launcher, method, "generate", spec, tmp_path / "out", "--quiet"],
+        cwd=ROOT,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert (completed.returncode, completed.stderr) == (0, "")
+    assert (tmp_path / "out" / "synthetic" / "_client.py").is_file()
