@@ -420,11 +420,13 @@ def _validate(
 
 
 def _validator_main(connection: Connection) -> None:
-    """The `_ValidatorProcess`: import and warm up the validator, then validate the
-    one piece of work it is sent and send back the diagnostics, or the exception."""
+    """The `_ValidatorProcess`: import the validator, warm it up if the work has not
+    arrived yet, then validate the one piece of work it is sent and send back the
+    diagnostics, or the exception."""
     from .validate import warm_up  # noqa: PLC0415 - the reason for this process
 
-    warm_up()
+    if not connection.poll():
+        warm_up()  # builds what the work would build first, while there is time
     try:
         work = connection.recv_bytes()
     except EOFError:
