@@ -10,7 +10,7 @@ from generator.bundle import bundle
 from generator.errors import Diagnostics, SpecError
 from generator.load import load_document
 from generator.pipeline import load_and_validate
-from generator.validate import validate
+from generator.validate import validate, warm_up_bundle
 
 from .conftest import DEMO_ITEM, DEMO_SPEC, MINIMAL_30, MINIMAL_31, WriteFiles
 
@@ -299,3 +299,11 @@ def test_second_pass_errors_are_reported_where_they_were_found(
         f"{root}:32 at /components/schemas/Code/default: {prefix}5 is not of type "
         "'string'.",
     ]
+
+
+def test_the_warm_up_document_passes_both_passes() -> None:
+    # A validation process validates it while it waits for its work; with an error
+    # the structural pass would stop early and leave the semantic pass cold.
+    diagnostics = Diagnostics()
+    validate(warm_up_bundle(), diagnostics)
+    assert diagnostics.items == []
