@@ -310,9 +310,8 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
             # asyncio is imported at the first retry, not with the package: httpx
             # does not import it either, and it was a fifth of what importing the
             # package adds to importing httpx. An asyncio loop running this call
-            # has imported it already. (This repository's lint settings flag the
-            # import and the generated package's do not: the noqa serves both.)
-            import asyncio  # noqa: PLC0415, RUF100
+            # has imported it already.
+            import asyncio
 
             await asyncio.sleep(delay)
 
