@@ -20,8 +20,8 @@ class GeneratorError(Exception):
 
 
 # Named tuples rather than dataclasses, here and in the other modules a reused run
-# imports (config, pipeline, write): importing `dataclasses` imports `inspect`, a
-# quarter of such a run's time.
+# imports (config, pipeline, write): importing `dataclasses` imports `inspect`,
+# about a fifth of such a run's time.
 
 
 class Location(NamedTuple):
