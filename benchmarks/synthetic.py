@@ -98,14 +98,16 @@ def dump_yaml(document: dict[str, Any]) -> str:
     """
     return yaml.dump(
         document,
-        Dumper=_UnaliasedDumper,
+        Dumper=UnaliasedDumper,
         sort_keys=False,
         allow_unicode=True,
         width=88,
     )
 
 
-class _UnaliasedDumper(yaml.CSafeDumper):
+class UnaliasedDumper(yaml.CSafeDumper):
+    """Writes a value shared by two places twice, as most documents are written."""
+
     def ignore_aliases(self, data: object) -> bool:  # noqa: ARG002 - every object
         return True
 

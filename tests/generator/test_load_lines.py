@@ -22,6 +22,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.synthetic import UnaliasedDumper
 from generator.load import Document, Pointer, load_document, parse_pointer
 
 from .conftest import WriteFiles
@@ -514,22 +515,17 @@ def pointers(value: Any, prefix: Pointer = ()) -> list[Pointer]:
     return found
 
 
-class _NoAliases(yaml.SafeDumper):
-    """Writes a value shared by two places twice; composed nodes would share it."""
-
-    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - every value
-        return True
-
-
 def renderings(value: Any) -> dict[str, str]:
     """`value` written in several layouts of JSON and YAML, by file name."""
     return {
         "indented.json": json.dumps(value, indent=2),
         "compact.json": json.dumps(value),
         "spaced.json": json.dumps(value, indent=1, separators=(" , ", " :\n ")),
-        "block.yaml": yaml.dump(value, Dumper=_NoAliases, default_flow_style=False),
-        "flow.yaml": yaml.dump(value, Dumper=_NoAliases, default_flow_style=True),
-        "narrow.yaml": yaml.dump(value, Dumper=_NoAliases, width=12),
+        "block.yaml": yaml.dump(
+            value, Dumper=UnaliasedDumper, default_flow_style=False
+        ),
+        "flow.yaml": yaml.dump(value, Dumper=UnaliasedDumper, default_flow_style=True),
+        "narrow.yaml": yaml.dump(value, Dumper=UnaliasedDumper, width=12),
     }
 
 

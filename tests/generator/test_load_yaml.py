@@ -19,6 +19,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.synthetic import UnaliasedDumper
 from generator.errors import SpecError
 from generator.load import _DECLINED, _normalise, _plain_yaml, _SpecLoader, parse_file
 
@@ -231,20 +232,13 @@ _VALUES = st.recursive(
 )
 
 
-class _NoAliases(yaml.SafeDumper):
-    """Writes a value shared by two places twice, as most documents are written."""
-
-    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - every value
-        return True
-
-
 @settings(max_examples=200, deadline=None)
 @given(value=_VALUES)
 def test_any_value_written_in_any_layout(value: Any) -> None:
     for flow, width in ((False, None), (True, None), (None, 12)):
         text = yaml.dump(
             value,
-            Dumper=_NoAliases,
+            Dumper=UnaliasedDumper,
             allow_unicode=True,
             default_flow_style=flow,
             width=width,
@@ -252,7 +246,7 @@ def test_any_value_written_in_any_layout(value: Any) -> None:
         assert_read_alike(text)
     # Quoting every scalar makes the dumper tag those that are not strings.
     for style in ('"', "'"):
-        text = yaml.dump(value, Dumper=_NoAliases, default_style=style)
+        text = yaml.dump(value, Dumper=UnaliasedDumper, default_style=style)
         assert_read_alike(text, may_decline=True)
 
 
