@@ -426,7 +426,10 @@ def _validator_main(connection: Connection) -> None:
     from .validate import warm_up  # noqa: PLC0415 - the reason for this process
 
     if not connection.poll():
-        warm_up()  # builds what the work would build first, while there is time
+        # Builds what the work would build first, while there is time. Only that:
+        # should it fail, the work's own validation says what is wrong.
+        with contextlib.suppress(Exception):
+            warm_up()
     try:
         work = connection.recv_bytes()
     except EOFError:
