@@ -1,9 +1,10 @@
 """Build the intermediate model from a bundled, validated document.
 
-Operations are grouped into resources (by first tag, else by first path segment), given
-method names (see ARCHITECTURE.md, "Method names"), parameters (path parameters in path
-order, the rest keyword-only), and a response description (envelope, pagination). Every
-name is converted and made unique here, so the templates only print.
+Operations are grouped into resources (by first tag, else by path: see resource_names),
+given method names (see ARCHITECTURE.md, "Method names"), parameters (path parameters
+in path order, the rest keyword-only), and a response description (envelope,
+pagination). Every name is converted and made unique here, so the templates only
+print.
 
 The parts live in modules of their own, which this one composes: `conventions` (what
 the client must know about the API as a whole), `resource_names`, `parameters`,

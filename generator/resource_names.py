@@ -1,13 +1,14 @@
 """The names of resources, of their classes and of their methods.
 
 An operation belongs to the resource of its first tag, else of its first static path
-segment. Its method name comes from `x-method-name`, its operationId or its path's
-shape, and a resource's class name is kept clear of every name its modules import.
-See ARCHITECTURE.md, "Method names".
+segment that does not only prefix or version the API. Its method name comes from
+`x-method-name`, its operationId or its path's shape, and a resource's class name is
+kept clear of every name its modules import. See ARCHITECTURE.md, "Method names".
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -33,6 +34,9 @@ _RESOURCE_MODULE_NAMES = frozenset(
 # Modules that annotations in a resource class name; a method of the same name would
 # hide them from the annotations after it.
 _ANNOTATION_MODULES = frozenset({"datetime", "uuid"})
+# Path segments that prefix or version a whole API (`api`, `v1`, `v2.1`, `v1beta1`):
+# grouping untagged operations by them would put every operation in one resource.
+_PREFIX_SEGMENT = re.compile(r"^(?:api|v\d+(?:\.\d+)*(?:(?:alpha|beta)\d*)?)$", re.I)
 # Words a method name does without: `get-a-classroom` is `retrieve`, not `a`.
 _ARTICLES = frozenset({"a", "an", "the"})
 # Verbs that read one object: `getProject` is `retrieve`, `getElementTree` is `tree`.
@@ -45,11 +49,14 @@ _VERB_ALIASES = {
 
 
 def resource_label(operation: dict[str, Any], path: str) -> str:
-    """The resource of an operation: its first tag, else its first static segment."""
+    """The resource of an operation: its first tag, else its first static segment
+    after any that only prefix or version the API (`/v1/charges` -> charges)."""
     tags = operation.get("tags")
     if isinstance(tags, list) and tags and isinstance(tags[0], str) and tags[0].strip():
         return tags[0]
     segments = [s for s in path.split("/") if s and not s.startswith("{")]
+    while len(segments) > 1 and _PREFIX_SEGMENT.match(segments[0]):
+        segments = segments[1:]
     return segments[0] if segments else "default"
 
 
@@ -91,6 +98,10 @@ def _method_name(
             for w in snake_case(operation_id).split("_")
             if w not in resource_words and w not in _ARTICLES
         ]
+        if words == [method]:
+            # Nothing but the HTTP method (Stripe's `GetCharges`, `PostCharges`):
+            # the path's shape says whether it lists, creates or retrieves.
+            return _shape_name(path, method)
         if words:
             if words[0] in _VERB_ALIASES and len(words) > 1:
                 words = words[1:]

@@ -223,3 +223,62 @@ def test_deref_follows_a_chain_of_references(write: WriteFiles) -> None:
     assert schemas.deref(limit)["name"] == "limit"
     assert schemas.deref({"type": "string"}) == {"type": "string"}
     assert schemas.deref(None) is None
+
+
+def test_untagged_operations_are_grouped_after_a_version_or_api_prefix(
+    write: WriteFiles,
+) -> None:
+    # Grouped by the first path segment, every operation of `/v1/...` would land in
+    # one `v1` resource; the segment after such prefixes names the resource instead.
+    package, _ = build(
+        write,
+        f"""\
+        /v1/charges: {{get: {{operationId: listCharges, {OK}}}}}
+        /v1/charges/{{id}}:
+          get: {{operationId: getCharge, {OK},
+                 parameters: [{{name: id, in: path, required: true}}]}}
+        /api/v2.1/customers: {{post: {{operationId: createCustomer, {OK}}}}}
+        /v1beta1/pods: {{get: {{{OK}}}}}
+        /v1: {{get: {{operationId: apiVersion, {OK}}}}}
+        /{{id}}: {{delete: {{{OK},
+                 parameters: [{{name: id, in: path, required: true}}]}}}}
+        """,
+    )
+    grouped = {r.name: [op.name for op in r.operations] for r in package.resources}
+    assert grouped == {
+        "charges": ["list", "retrieve"],
+        "customers": ["create"],
+        "pods": ["list"],
+        "v1": ["api_version"],
+        "default": ["delete"],
+    }
+
+
+def test_an_operation_id_that_is_only_its_http_method_is_named_by_the_path(
+    write: WriteFiles,
+) -> None:
+    # Stripe names operations `GetCharges`, `PostCharges`, `GetChargesCharge`: with
+    # the resource's words dropped, only the HTTP method would be left.
+    package, _ = build(
+        write,
+        f"""\
+        /v1/charges:
+          get: {{operationId: GetCharges, {OK}}}
+          post: {{operationId: PostCharges, {OK}}}
+        /v1/charges/{{charge}}:
+          parameters: [{{name: charge, in: path, required: true}}]
+          get: {{operationId: GetChargesCharge, {OK}}}
+          delete: {{operationId: DeleteChargesCharge, {OK}}}
+        /v1/charges/{{charge}}/capture:
+          parameters: [{{name: charge, in: path, required: true}}]
+          post: {{operationId: PostChargesChargeCapture, {OK}}}
+        """,
+    )
+    (charges,) = package.resources
+    assert [op.name for op in charges.operations] == [
+        "list",
+        "create",
+        "retrieve",
+        "delete",
+        "post_capture",
+    ]
