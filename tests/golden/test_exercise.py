@@ -13,7 +13,7 @@ import json
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
@@ -352,14 +352,31 @@ def recorder() -> type[_Recorder]:
     return _Recorder
 
 
+@pytest.fixture
+def opened() -> Iterator[Callable[[Any], Any]]:
+    """Hands a client back and closes it when the test ends, whatever happens."""
+    clients: list[Any] = []
+
+    def keep(client: Any) -> Any:
+        clients.append(client)
+        return client
+
+    yield keep
+    for client in clients:
+        client.close()
+
+
 PET = b'{"id": "p1", "name": "Rex", "kind": "dog"}'
 
 
 def test_parameters_in_query_header_and_cookie(
-    constructs: ModuleType, server: str, recorder: type[_Recorder]
+    constructs: ModuleType,
+    server: str,
+    recorder: type[_Recorder],
+    opened: Callable[[Any], Any],
 ) -> None:
     recorder.routes[("GET", "/pets")] = (200, "application/json", b"[" + PET + b"]")
-    client = constructs.Constructs(api_key="k", base_url=server, max_retries=0)
+    client = opened(constructs.Constructs(api_key="k", base_url=server, max_retries=0))
 
     pets = client.pets.list(
         tags=["a", "b"], ids=[1, 2], kind="cat", x_trace="t-1", session="s1", limit=5
@@ -374,14 +391,17 @@ def test_parameters_in_query_header_and_cookie(
 
 
 def test_bodies_json_form_multipart_and_binary(
-    constructs: ModuleType, server: str, recorder: type[_Recorder]
+    constructs: ModuleType,
+    server: str,
+    recorder: type[_Recorder],
+    opened: Callable[[Any], Any],
 ) -> None:
     recorder.routes[("POST", "/pets")] = (201, "application/json", PET)
     recorder.routes[("POST", "/pets/p1/notes")] = (200, "text/plain", b"noted")
     recorder.routes[("PUT", "/pets/p1/photo")] = (204, "", b"")
     document_body = b'{"id": "d1", "pages": []}'
     recorder.routes[("POST", "/documents")] = (201, "application/json", document_body)
-    client = constructs.Constructs(api_key="k", base_url=server, max_retries=0)
+    client = opened(constructs.Constructs(api_key="k", base_url=server, max_retries=0))
 
     created = client.pets.create(name="Rex", kind="dog", nickname=None)
     assert json.loads(recorder.seen[-1]["body"]) == {
@@ -406,11 +426,14 @@ def test_bodies_json_form_multipart_and_binary(
 
 
 def test_binary_response_and_deprecation_warning(
-    constructs: ModuleType, server: str, recorder: type[_Recorder]
+    constructs: ModuleType,
+    server: str,
+    recorder: type[_Recorder],
+    opened: Callable[[Any], Any],
 ) -> None:
     recorder.routes[("GET", "/pets/p1/photo")] = (200, "image/png", b"\x89PNG\r\n")
     recorder.routes[("DELETE", "/pets/p1")] = (204, "", b"")
-    client = constructs.Constructs(api_key="k", base_url=server, max_retries=0)
+    client = opened(constructs.Constructs(api_key="k", base_url=server, max_retries=0))
 
     assert client.pets.photo("p1") == b"\x89PNG\r\n"
     with pytest.warns(
@@ -433,14 +456,19 @@ async def test_async_client_and_discriminated_body(
 
 
 def test_an_api_key_scheme_in_a_header_sends_the_key_there(
-    hostile: ModuleType, server: str, recorder: type[_Recorder]
+    hostile: ModuleType,
+    server: str,
+    recorder: type[_Recorder],
+    opened: Callable[[Any], Any],
 ) -> None:
     recorder.routes[("GET", "/list")] = (
         200,
         "application/json",
         b'[{"enabled": true}]',
     )
-    client = hostile.Hostile(api_key="secret-key", base_url=server, max_retries=0)
+    client = opened(
+        hostile.Hostile(api_key="secret-key", base_url=server, max_retries=0)
+    )
 
     assert [item.enabled for item in client.my_items.list()] == [True]
     headers = recorder.seen[-1]["headers"]
@@ -448,7 +476,10 @@ def test_an_api_key_scheme_in_a_header_sends_the_key_there(
 
 
 def test_envelope_is_unwrapped_and_pages_follow_the_cursor(
-    notes: ModuleType, server: str, recorder: type[_Recorder]
+    notes: ModuleType,
+    server: str,
+    recorder: type[_Recorder],
+    opened: Callable[[Any], Any],
 ) -> None:
     def page(ids: list[str], more: bool, nxt: str | None) -> bytes:
         data = [{"id": i, "text": i, "createdAt": "2026-01-01T00:00:00Z"} for i in ids]
@@ -465,7 +496,7 @@ def test_envelope_is_unwrapped_and_pages_follow_the_cursor(
         "application/json",
         page(["a", "b"], True, "c2"),
     )
-    client = notes.Notes(api_key="k", base_url=server, max_retries=0)
+    client = opened(notes.Notes(api_key="k", base_url=server, max_retries=0))
     first = client.notes.list(limit=2)
     assert [n.id for n in first.data] == ["a", "b"] and first.has_more
 
@@ -478,17 +509,19 @@ def test_envelope_is_unwrapped_and_pages_follow_the_cursor(
     assert (
         recorder.seen[-1]["query"] == "limit=2&cursor=c2"
     ), "the cursor replaces nothing else"
-    assert notes.Notes(api_key="k", environment="sandbox").base_url.startswith(
-        "https://sandbox.notes.test/v1"
-    )
+    sandbox = opened(notes.Notes(api_key="k", environment="sandbox"))
+    assert sandbox.base_url.startswith("https://sandbox.notes.test/v1")
 
 
 def test_success_statuses_are_each_read_as_documented(
-    dialects: ModuleType, server: str, recorder: type[_Recorder]
+    dialects: ModuleType,
+    server: str,
+    recorder: type[_Recorder],
+    opened: Callable[[Any], Any],
 ) -> None:
     from dialects.models import Export, Job
 
-    client = dialects.Dialects(base_url=server, max_retries=0)
+    client = opened(dialects.Dialects(base_url=server, max_retries=0))
     answers = [
         (200, "application/json", b'{"url": "https://example.test/e.zip"}'),
         (202, "application/json", b'{"jobId": "j1", "state": "queued"}'),
@@ -508,7 +541,10 @@ def test_success_statuses_are_each_read_as_documented(
 
 
 def test_default_responses_text_bodies_and_int64_paths(
-    dialects: ModuleType, server: str, recorder: type[_Recorder]
+    dialects: ModuleType,
+    server: str,
+    recorder: type[_Recorder],
+    opened: Callable[[Any], Any],
 ) -> None:
     job = b'{"jobId": "j2", "state": "running"}'
     recorder.routes[("POST", f"/reports/{2**40}/rerun")] = (
@@ -520,7 +556,7 @@ def test_default_responses_text_bodies_and_int64_paths(
     recorder.routes[("GET", "/notes")] = (
         418, "application/json", b'{"title": "I am a teapot", "status": 418}'
     )  # fmt: skip
-    client = dialects.Dialects(base_url=server, max_retries=0)
+    client = opened(dialects.Dialects(base_url=server, max_retries=0))
 
     assert client.reports.rerun(2**40).job_id == "j2", "only a default response"
     assert client.reports.retrieve(7) == "a,b\n1,2\n"
@@ -530,12 +566,15 @@ def test_default_responses_text_bodies_and_int64_paths(
 
 
 def test_query_styles_and_deprecated_parameter_warning(
-    dialects: ModuleType, server: str, recorder: type[_Recorder]
+    dialects: ModuleType,
+    server: str,
+    recorder: type[_Recorder],
+    opened: Callable[[Any], Any],
 ) -> None:
     import warnings
 
     recorder.routes[("GET", "/notes")] = (200, "application/json", b"[]")
-    client = dialects.Dialects(base_url=server, max_retries=0)
+    client = opened(dialects.Dialects(base_url=server, max_retries=0))
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
