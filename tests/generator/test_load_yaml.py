@@ -10,7 +10,7 @@ parse.
 
 from __future__ import annotations
 
-import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -36,18 +36,19 @@ def loaded(text: str) -> Any:
 
 
 def same(first: Any, second: Any) -> bool:
-    """Equal, with types: 1, 1.0 and True are equal in Python but not here."""
-    return json.dumps(first, sort_keys=True, default=repr) == json.dumps(
-        second, sort_keys=True, default=repr
-    ) and _types(first) == _types(second)
+    """Equal with types and key order: Python finds 1, 1.0 and True equal, and two
+    dictionaries whatever the order of their keys, which shapes generated code."""
+    return _typed(first) == _typed(second)
 
 
-def _types(value: Any) -> Any:
+def _typed(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: _types(item) for key, item in value.items()}
+        return ("dict", [(key, _typed(item)) for key, item in value.items()])
     if isinstance(value, list):
-        return [_types(item) for item in value]
-    return type(value).__name__
+        return ("list", [_typed(item) for item in value])
+    if isinstance(value, float) and math.isnan(value):
+        return ("float", "nan")  # not equal to itself
+    return (type(value).__name__, value)
 
 
 def assert_read_alike(text: str, *, may_decline: bool = False) -> None:
