@@ -227,16 +227,26 @@ def test_the_early_validation_process_validates_and_then_ends(
     run(spec, tmp_path / "out", cache)
     assert multiprocessing.active_children() == []
 
-    # Back to a document whose verdict is remembered: nothing is sent to the process,
-    # which is stopped; the run's output is the same as a fresh run's.
+    # After a change, the process is sent the changed path item to validate first.
     change_one_operation(spec, build_document(10), summary="List them all")
-    run(spec, tmp_path / "out", cache)
-    spec.write_text(original, encoding="utf-8")
-    sent: list[tuple[object, ...]] = []
+    send = pipeline._ValidatorProcess.send
+    sent: list[list[str] | None] = []
+
+    def recording(process: Any, bundled: Any, lenient: bool, first: Any) -> None:
+        sent.append(None if first is None else list(first.data["paths"]))
+        send(process, bundled, lenient, first)
+
     with monkeypatch.context() as patched:
-        patched.setattr(pipeline._ValidatorProcess, "send", lambda *a: sent.append(a))
+        patched.setattr(pipeline._ValidatorProcess, "send", recording)
+        run(spec, tmp_path / "out", cache)
+        assert sent == [["/amber-gadgets"]]
+        assert multiprocessing.active_children() == []
+
+        # Back to a document whose verdict is remembered: nothing is sent to the
+        # process, which is stopped; the output is the same as a fresh run's.
+        spec.write_text(original, encoding="utf-8")
         again = run(spec, tmp_path / "out", cache)
-    assert sent == []
+    assert sent == [["/amber-gadgets"]]
     assert multiprocessing.active_children() == []
     fresh = run(spec, tmp_path / "fresh", tmp_path / "other")
     assert again.files == fresh.files
