@@ -64,6 +64,9 @@ _SpecLoader.add_implicit_resolver(
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
+# What `_resolved_tag` relies on to resolve tags faster than the loader's `resolve`.
+assert None not in _SpecLoader.yaml_implicit_resolvers
+assert not _SpecLoader.yaml_path_resolvers
 
 
 def escape_token(token: str) -> str:
@@ -230,10 +233,10 @@ def parse_file(path: Path, digests: dict[Path, bytes] | None = None) -> Any:
             raise SpecError.single(
                 f"The file is not valid JSON: {error.msg}.", location
             ) from None
-    data = _plain_yaml(text)
-    if data is not _DECLINED:
-        return data
     try:
+        data = _plain_yaml(text)
+        if data is not _DECLINED:
+            return data
         # _SpecLoader is CSafeLoader with fewer implicit types: it builds plain data.
         return _normalise(yaml.load(text, Loader=_SpecLoader), path)  # noqa: S506
     except yaml.MarkedYAMLError as error:
@@ -241,7 +244,8 @@ def parse_file(path: Path, digests: dict[Path, bytes] | None = None) -> Any:
         line = mark.line + 1 if mark else None
         message = f"The file is not valid YAML: {error.problem or error}."
         raise SpecError.single(message, Location(str(path), "", line)) from None
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:
+        # ValueError: a malformed number in a text `_plain_yaml` left to the loader.
         raise SpecError.single(
             f"The file {str(path)!r} is not valid YAML: {error}."
         ) from None
@@ -410,11 +414,15 @@ def _plain_yaml(text: str) -> Any:
     merge keys (`<<`), the value key `=`, keys that are not scalars, aliases of
     undefined, repeated or unfinished anchors, several documents, and any error of the
     parser. Declining costs the parse done so far; tests/generator/test_load_yaml.py
-    compares both ways on many texts.
+    compares both ways on many texts. A plain scalar that the loader takes for a
+    number but cannot read (`0b_`) is an error at its line, where the loader fails
+    with a bare ValueError.
     """
     loader = _SpecLoader(text)
     try:
         return _PlainData(loader).read()
+    except _MalformedScalarError:
+        raise  # the loader would fail on it too, with a ValueError and no line
     except (_NotPlainError, yaml.YAMLError):
         return _DECLINED  # the loader reads it, or raises the error with its message
     finally:
@@ -425,13 +433,49 @@ class _NotPlainError(Exception):
     """Raised inside `_PlainData` for a construct it leaves to the loader."""
 
 
+class _MalformedScalarError(yaml.MarkedYAMLError):
+    """A plain scalar that resolves to a number its constructor cannot read: `0b_`
+    matches the loader's pattern for integers, and `int()` refuses what is left."""
+
+    def __init__(self, event: yaml.ScalarEvent, error: ValueError) -> None:
+        super().__init__(
+            problem=f"{event.value!r} reads as a number but is not one ({error}); "
+            "quote it to keep it text",
+            # The C parser's mark, which the type stubs keep apart from yaml.Mark.
+            problem_mark=event.start_mark,  # type: ignore[arg-type]
+        )
+
+
+def _resolved_tag(loader: _SpecLoader, event: yaml.ScalarEvent) -> str:
+    """The tag the loader gives a scalar: its own, else the one its text resolves to.
+
+    This is the loader's `resolve` for scalars, without its detours: `_SpecLoader` has
+    no resolver for any first character and no path resolvers. A quoted scalar, or a
+    plain one that no pattern can match by its first character, is a string.
+    """
+    if event.tag is not None and event.tag != "!":
+        return event.tag
+    if event.implicit[0]:
+        for tag, pattern in loader.yaml_implicit_resolvers.get(event.value[:1], ()):
+            if pattern.match(event.value):
+                return str(tag)  # typed Any by the stubs
+    return _STR_TAG
+
+
+def _constructed(loader: _SpecLoader, tag: str, event: yaml.ScalarEvent) -> Any:
+    """The loader's value of a scalar with this tag; YAMLError when the loader has no
+    constructor for the tag, ValueError when the text is not what the tag says."""
+    construct = loader.yaml_constructors.get(tag)
+    if construct is None:
+        raise yaml.constructor.ConstructorError(problem=f"no constructor for {tag}")
+    return construct(loader, yaml.ScalarNode(tag, event.value, style=event.style))
+
+
 class _PlainData:
     """The data of one YAML text, built from its parse events (see `_plain_yaml`)."""
 
     def __init__(self, loader: _SpecLoader) -> None:
         self.loader = loader
-        self.resolvers = loader.yaml_implicit_resolvers
-        self.wildcard = self.resolvers.get(None, [])
         self.anchors: dict[str, Any] = {}
         self.unfinished: set[int] = set()  # ids of anchored containers being read
         self.containers: list[dict[str, Any] | list[Any]] = []
@@ -460,22 +504,17 @@ class _PlainData:
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         if event.tag is not None:
             raise _NotPlainError
-        value: Any = event.value
-        if event.implicit[0] and (value[:1] in self.resolvers or self.wildcard):
-            for tag, pattern in [*self.resolvers.get(value[:1], ()), *self.wildcard]:
-                if pattern.match(value):
-                    value = self._construct(tag, value, event.style)
-                    break
-        self._anchor(event.anchor, value)
-        self._place(value)
-
-    def _construct(self, tag: str, value: str, style: str | None) -> Any:
+        tag = _resolved_tag(self.loader, event)
         if tag not in _PLAIN_TAGS:
             raise _NotPlainError  # a merge key or the value key `=`
-        if tag == _STR_TAG:
-            return value
-        node = yaml.ScalarNode(tag, value, style=style)
-        return self.loader.yaml_constructors[tag](self.loader, node)
+        value: Any = event.value
+        if tag != _STR_TAG:
+            try:
+                value = _constructed(self.loader, tag, event)
+            except ValueError as error:
+                raise _MalformedScalarError(event, error) from None
+        self._anchor(event.anchor, value)
+        self._place(value)
 
     def _start(self, event: yaml.CollectionStartEvent) -> None:
         if event.tag is not None or (self.keys and self.keys[-1] is _AWAITING_KEY):
@@ -737,27 +776,13 @@ def _yaml_index(loader: _SpecLoader) -> _YamlEntry | None:
 
 def _yaml_key(loader: _SpecLoader, event: yaml.ScalarEvent) -> object:
     """The string `_normalise` makes of this scalar as a mapping key."""
-    tag = event.tag
-    if tag is None or tag == "!":
-        # The loader's resolution: a quoted scalar, or a plain one no pattern can
-        # match by its first character, is a string; most keys end here.
-        resolvers = loader.yaml_implicit_resolvers
-        if event.implicit[0] and event.value[:1] in resolvers:
-            tag = loader.resolve(  # type: ignore[no-untyped-call]
-                yaml.ScalarNode, event.value, event.implicit
-            )
-        else:
-            tag = _STR_TAG
+    tag = _resolved_tag(loader, event)
     if tag in (_STR_TAG, _VALUE_TAG):
         return event.value  # the loader turns the value key `=` into a string
     if tag == _MERGE_TAG:
         return _MERGE
-    construct = loader.yaml_constructors.get(tag)
-    if construct is None:
-        return _NO_KEY
-    node = yaml.ScalarNode(tag, event.value, style=event.style)
     try:
-        return _key_text(construct(loader, node))
+        return _key_text(_constructed(loader, tag, event))
     except (yaml.YAMLError, ValueError):
         return _NO_KEY
 

@@ -200,6 +200,31 @@ def test_parse_file_words_the_errors_of_declined_texts(
     assert (diagnostic.location.line if diagnostic.location else None) == line
 
 
+def test_a_malformed_number_is_an_error_at_its_line(tmp_path: Path) -> None:
+    # PyYAML's pattern for integers matches `0b_`, and its constructor then fails
+    # with a bare ValueError; the loader alone gave a traceback.
+    file = tmp_path / "openapi.yaml"
+    file.write_text("openapi: 3.1.0\nx-mask: 0b_\n", encoding="utf-8")
+    with pytest.raises(SpecError) as error:
+        parse_file(file)
+    (diagnostic,) = error.value.diagnostics
+    assert diagnostic.message == (
+        "The file is not valid YAML: '0b_' reads as a number but is not one (invalid "
+        "literal for int() with base 2: ''); quote it to keep it text."
+    )
+    assert diagnostic.location is not None and diagnostic.location.line == 2
+
+    # In a text left to the loader (here for its explicit tag), without a line.
+    file.write_text("openapi: !!str 3.1.0\nx-mask: 0x_\n", encoding="utf-8")
+    with pytest.raises(SpecError) as error:
+        parse_file(file)
+    (diagnostic,) = error.value.diagnostics
+    assert diagnostic.message == (
+        f"The file {str(file)!r} is not valid YAML: invalid literal for int() with "
+        "base 16: ''."
+    )
+
+
 def test_the_repository_documents_are_never_declined() -> None:
     files = sorted((ROOT / "spec").rglob("*.yaml")) + sorted(
         (ROOT / "tests" / "golden").rglob("*.yaml")
