@@ -4,6 +4,8 @@ Pages are made small with `limit` or with the sandbox's `page_size_cap`; countin
 the sandbox's recorded requests shows when each page is fetched.
 """
 
+from typing import Any
+
 import pytest
 from codefluss import (
     AsyncCodefluss,
@@ -177,6 +179,21 @@ def give_each_project_a_launch_plan(sandbox: Sandbox, ids: list[str]) -> None:
         sandbox.api.store.projects[project_id]["launchPlan"] = {"seats": seats}
 
 
+def assert_each_found_what_its_page_sent(
+    projects: list[Any], ids: list[str], sandbox: Sandbox
+) -> None:
+    """Five projects walked two to a page: each has its own launch plan, and the
+    request id of the page that brought it."""
+    request_ids = [request.request_id for request in sandbox.requests]
+    assert [p.id for p in projects] == ids
+    assert [p.model_extra for p in projects] == [
+        {"launchPlan": {"seats": seats}} for seats in range(5)
+    ]
+    assert [p.model_meta.request_id for p in projects] == [
+        request_ids[n // 2] for n in range(5)
+    ]
+
+
 def test_an_item_asked_after_its_page_is_read_finds_what_was_sent(
     client: Codefluss, sandbox: Sandbox
 ) -> None:
@@ -206,14 +223,7 @@ def test_items_of_later_pages_find_what_was_sent_after_the_walk(
 
     projects = list(client.projects.list(limit=2))
 
-    request_ids = [request.request_id for request in sandbox.requests]
-    assert [p.id for p in projects] == ids
-    assert [p.model_extra for p in projects] == [
-        {"launchPlan": {"seats": seats}} for seats in range(5)
-    ]
-    assert [p.model_meta.request_id for p in projects] == [
-        request_ids[n // 2] for n in range(5)
-    ]
+    assert_each_found_what_its_page_sent(projects, ids, sandbox)
 
 
 async def test_an_async_page_item_finds_what_was_sent_after_the_page_is_read(
@@ -240,11 +250,4 @@ async def test_items_of_later_async_pages_find_what_was_sent_after_the_walk(
 
     projects = [project async for project in async_client.projects.list(limit=2)]
 
-    request_ids = [request.request_id for request in sandbox.requests]
-    assert [p.id for p in projects] == ids
-    assert [p.model_extra for p in projects] == [
-        {"launchPlan": {"seats": seats}} for seats in range(5)
-    ]
-    assert [p.model_meta.request_id for p in projects] == [
-        request_ids[n // 2] for n in range(5)
-    ]
+    assert_each_found_what_its_page_sent(projects, ids, sandbox)
