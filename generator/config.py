@@ -54,35 +54,46 @@ class ConfigSource(NamedTuple):
             content: bytes | None = path.read_bytes()
         except OSError:
             content = None
-        return repr((str(path.resolve()), content, self.package_name)).encode()
+        return self._fingerprint(path, content)
 
-    def load(self) -> Config:
-        return load_config(self.spec, self.file, self.package_name)
+    def load(self) -> tuple[Config, bytes]:
+        """The config, and the fingerprint of the very bytes it was read from."""
+        path = _config_path(self.spec, self.file)
+        content = None
+        if self.file is not None or path.exists():
+            try:
+                content = path.read_bytes()
+            except OSError as error:
+                raise ConfigError(
+                    f"The config file {str(path)!r} cannot be read: {error}."
+                ) from None
+        values = _values(path, content) if content is not None else {}
+        if self.package_name is not None:
+            values["package"] = self.package_name
+        return _complete(values, path), self._fingerprint(path, content)
+
+    def _fingerprint(self, path: Path, content: bytes | None) -> bytes:
+        return repr((str(path.resolve()), content, self.package_name)).encode()
 
 
 def load_config(
     spec: Path, config_file: Path | None = None, package_name: str | None = None
 ) -> Config:
     """The config for `spec`: the named file, else `generator.yaml` beside the spec."""
-    path = _config_path(spec, config_file)
-    values: dict[str, Any] = {}
-    if config_file is not None or path.exists():
-        values = _read(path)
-    if package_name is not None:
-        values["package"] = package_name
-    return _complete(values, path)
+    config, _ = ConfigSource(spec, config_file, package_name).load()
+    return config
 
 
 def _config_path(spec: Path, config_file: Path | None) -> Path:
     return config_file or spec.parent / DEFAULT_CONFIG_NAME
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _values(path: Path, content: bytes) -> dict[str, Any]:
     import yaml  # noqa: PLC0415 - a run that reuses its output reads no YAML
 
     try:
-        values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as error:
+        values = yaml.safe_load(content.decode("utf-8")) or {}
+    except UnicodeDecodeError as error:
         raise ConfigError(
             f"The config file {str(path)!r} cannot be read: {error}."
         ) from None

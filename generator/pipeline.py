@@ -134,9 +134,9 @@ def generate(
         heap = _Heap()
         try:
             if isinstance(config, ConfigSource):
-                source, config = config, config.load()
-                if _config_key(source) != config_key:
-                    config_key = b""  # the file changed while it was read: keep none
+                config, read = config.load()
+                if _SOURCE + read != config_key:
+                    config_key = b""  # the file changed since it was hashed: keep none
             with stages.timing("load"):
                 bundled = _load(spec)
             heap.freeze()
@@ -160,9 +160,12 @@ def generate(
     return Result(changes, warnings, files, model)
 
 
+_SOURCE = b"source:"  # a config key taken from a ConfigSource's fingerprint
+
+
 def _config_key(config: Config | ConfigSource) -> bytes:
     if isinstance(config, ConfigSource):
-        return b"source:" + config.fingerprint()
+        return _SOURCE + config.fingerprint()
     return b"config:" + repr(config).encode()
 
 

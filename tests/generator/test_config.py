@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Config, load_config
+from generator.config import Config, ConfigSource, load_config
 from generator.errors import ConfigError, GeneratorError
 
 
@@ -92,6 +92,30 @@ def test_missing_explicit_config_file(spec: Path) -> None:
         f"The config file {str(missing)!r} cannot be read: [Errno 2] No such file or "
         f"directory: {str(missing)!r}."
     )
+
+
+def test_config_that_is_not_utf8(spec: Path) -> None:
+    path = spec.parent / "generator.yaml"
+    path.write_bytes(b"package: d\xe9mo\n")
+    assert config_error(spec) == (
+        f"The config file {str(path)!r} cannot be read: 'utf-8' codec can't decode "
+        "byte 0xe9 in position 10: invalid continuation byte."
+    )
+
+
+def test_a_source_loads_the_config_with_the_fingerprint_of_what_it_read(
+    spec: Path,
+) -> None:
+    # A run keeps its output under the fingerprint of the bytes it parsed; the next
+    # run compares it with `fingerprint()`, which parses nothing.
+    path = write_config(spec, "package: demo\n")
+    source = ConfigSource(spec)
+    config, read = source.load()
+    assert config.package == "demo"
+    assert read == source.fingerprint()
+    path.write_text("package: other\n", encoding="utf-8")
+    assert read != source.fingerprint()
+    assert ConfigSource(spec, package_name="other").fingerprint() != read
 
 
 def test_unknown_keys(spec: Path) -> None:
