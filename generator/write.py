@@ -6,7 +6,9 @@ no longer produces are removed, and if anything fails on the way, every file alr
 replaced or removed is put back, so the output directory is as it was before the run.
 
 A file is removed only if it starts with a generated-file header: files a person put
-into the output directory are never touched.
+into the output directory are never touched. The one exception is a package's
+`py.typed` marker, which must stay empty: it goes with its package, when the package's
+generated `__init__.py` goes (the package was renamed).
 """
 
 from __future__ import annotations
@@ -100,7 +102,27 @@ def _stale(output: Path, files: dict[str, bytes]) -> list[str]:
             relative = path.relative_to(output).as_posix()
             if relative not in files and _is_generated(path):
                 stale.append(relative)
-    return stale
+    markers = [
+        path.removesuffix(_INIT) + _MARKER
+        for path in stale
+        if path.rpartition("/")[2] == _INIT
+    ]
+    return stale + [
+        marker
+        for marker in markers
+        if marker not in files and _is_empty_file(output / marker)
+    ]
+
+
+_INIT = "__init__.py"
+_MARKER = "py.typed"
+
+
+def _is_empty_file(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def _is_generated(path: Path) -> bool:

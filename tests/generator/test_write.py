@@ -113,6 +113,39 @@ def test_apply_removes_stale_generated_files_only(output: Path) -> None:
     assert "pkg.egg-info/PKG-INFO" in after
 
 
+def test_a_renamed_package_takes_its_empty_py_typed_marker_along(
+    tmp_path: Path,
+) -> None:
+    # py.typed must stay empty, so it carries no header; it goes with its package's
+    # generated __init__.py, and only then.
+    root = tmp_path / "out"
+    make_tree(
+        root,
+        {
+            "old/__init__.py": generated(""),
+            "old/py.typed": b"",
+            "mine/__init__.py": b"# mine\n",
+            "mine/py.typed": b"",
+            "marked/__init__.py": generated(""),
+            "marked/py.typed": b"partial\n",
+        },
+    )
+    files = {"new/__init__.py": generated(""), "new/py.typed": b""}
+    changes = plan(root, files)
+    assert changes == [
+        Change("new/__init__.py", "create"),
+        Change("new/py.typed", "create"),
+        Change("marked/__init__.py", "delete"),
+        Change("old/__init__.py", "delete"),
+        Change("old/py.typed", "delete"),
+    ]
+    apply(root, files, changes)
+    after = snapshot(root)
+    assert "old" not in after
+    assert after["mine/py.typed"] == b""
+    assert after["marked/py.typed"] == b"partial\n"
+
+
 def failing_on_call(number: int, error: BaseException) -> Callable[[Path, bytes], None]:
     """A `_write_atomically` that raises `error` on its `number`-th call."""
     original = write._write_atomically
