@@ -78,6 +78,7 @@ class Kept(NamedTuple):
     files: dict[str, bytes]
     warnings: list[Diagnostic]
     package: bytes
+    sources: list[Path]  # the document's files, which the run read
 
 
 class Outputs:
@@ -106,7 +107,7 @@ class Outputs:
                 files, warnings, package = pickle.load(stored)  # noqa: S301
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
             return None
-        return Kept(files, warnings, package)
+        return Kept(files, warnings, package, sources)
 
     def put(
         self,

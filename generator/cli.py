@@ -76,10 +76,17 @@ def _parser() -> argparse.ArgumentParser:
         help="the import name; also names the distribution and the client class "
         "when the config does not",
     )
-    gen.add_argument(
+    mode = gen.add_mutually_exclusive_group()
+    mode.add_argument(
         "--check",
         action="store_true",
         help="write nothing; list the files that would change and exit 1 if any would",
+    )
+    mode.add_argument(
+        "--watch",
+        action="store_true",
+        help="generate again whenever the document or the config changes, until "
+        "Ctrl-C; runs after the first take a fraction of a second",
     )
     _add_common(gen)
     gen.set_defaults(run=_generate)
@@ -153,6 +160,12 @@ class _Progress:
 
 def _generate(args: argparse.Namespace) -> int:
     config = ConfigSource(args.spec, args.config, args.package_name)
+    if args.watch:
+        from .watch import watch  # noqa: PLC0415 - only a watching run needs it
+
+        return watch(
+            args.spec, args.output, config, lenient=args.lenient, quiet=args.quiet
+        )
     progress = _Progress(args.quiet)
     result = generate(
         args.spec,

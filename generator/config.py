@@ -47,6 +47,10 @@ class ConfigSource(NamedTuple):
     file: Path | None = None
     package_name: str | None = None
 
+    def path(self) -> Path:
+        """The config file: the one named, else the default beside the spec."""
+        return _config_path(self.spec, self.file)
+
     def fingerprint(self) -> bytes:
         """The same bytes for two sources only if they load the same config."""
         path = _config_path(self.spec, self.file)

@@ -16,6 +16,9 @@ Three things keep runs short (see BENCHMARKS.md):
   (`verdicts.Parts`): after a change, only the parts not proven valid are validated.
 - A run whose inputs are all the same as the last one's takes that run's output
   (`caches.Outputs`) instead of computing it again.
+
+A program that generates again and again (`generate --watch`) runs in a `Session`,
+which keeps one validation process, the validator imported in it, from run to run.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import contextlib
 import gc
 import os
 import pickle
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -56,10 +60,13 @@ class Result:
         warnings: list[Diagnostic],
         files: dict[str, bytes],
         model: Package | bytes | None,
+        sources: list[Path],
     ) -> None:
         self.changes = changes
         self.warnings = warnings
         self.files = files
+        # The files of the document the run read.
+        self.sources = sources
         # The intermediate model; a reused run keeps it pickled until asked for it.
         self.model = model
 
@@ -113,11 +120,13 @@ def generate(
     check: bool = False,
     cache_dir: Path | None = None,
     progress: Progress = _quiet,
+    session: Session | None = None,
 ) -> Result:
     """Generate the package for `spec` into `output`, or with `check` only compare.
 
     `config` may be a `ConfigSource`, read only if the last run's output cannot be
-    reused; the command line passes one.
+    reused; the command line passes one. Runs in one `session` share its validation
+    process.
     """
     cache_dir = cache_dir if cache_dir is not None else caches.cache_root()
     stages = _Stages(progress)
@@ -126,11 +135,14 @@ def generate(
     kept = outputs.get(config_key, lenient)
     model: Package | bytes
     if kept is not None:
-        files, warnings, model = kept
+        files, warnings, model, sources = kept
         for stage in STAGES[:-1]:
             stages.done(stage, 0.0)
     else:
-        validator = _ValidatorProcess() if _cores() > 1 else None
+        if session is not None:
+            validator = session.validator()
+        else:
+            validator = _ValidatorProcess() if _cores() > 1 else None
         heap = _Heap()
         try:
             if isinstance(config, ConfigSource):
@@ -146,18 +158,65 @@ def generate(
             )
         finally:
             heap.thaw()
-            if validator is not None:
+            if session is not None:
+                session.ran()
+            elif validator is not None:
                 validator.close()
+        digests = bundled.document.digests
         if config_key:
-            sources = bundled.document.digests
-            outputs.put(config_key, lenient, sources, files, warnings, package)
-        model = package
+            outputs.put(config_key, lenient, digests, files, warnings, package)
+        model, sources = package, sorted(digests)
 
     with stages.timing("write"):
         changes = write.plan(output, files)
         if not check:
             write.apply(output, files, changes)
-    return Result(changes, warnings, files, model)
+    return Result(changes, warnings, files, model, sources)
+
+
+class Session:
+    """Runs of `generate` that share one validation process, for a program that
+    generates again whenever the document changes.
+
+    A single run starts a process that imports the validator while the document is
+    read, and stops it when the run ends; that import takes about 0.3 s, more than
+    the rest of a run after a small change to a small document. A session keeps its
+    process from one run to the next, validator imported and warmed up. Close it
+    (or use it as a context manager) to stop the process.
+    """
+
+    def __init__(self) -> None:
+        self._process: _ValidatorProcess | None = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *_exception: object) -> None:
+        self.close()
+
+    def validator(self) -> _ValidatorProcess | None:
+        """The process for the next run; None where validating here is faster."""
+        if _cores() <= 1:
+            return None
+        if self._process is not None and not self._process.alive:
+            self.close()  # ended while waiting, killed by someone or something
+        if self._process is None:
+            self._process = _ValidatorProcess()
+        return self._process
+
+    def ran(self) -> None:
+        """After a run: a process still busy with work of a run that ended without
+        its verdict (interrupted, or the process died) is replaced, so that a late
+        verdict cannot reach the next run. The new one imports the validator while
+        the user edits."""
+        if self._process is not None and self._process.busy:
+            self._process.close()
+            self._process = _ValidatorProcess()
+
+    def close(self) -> None:
+        if self._process is not None:
+            self._process.close()
+            self._process = None
 
 
 _SOURCE = b"source:"  # a config key taken from a ConfigSource's fingerprint
@@ -349,7 +408,7 @@ class _Validation:
 
 class _ValidatorProcess:
     """A process that imports the validator while this one reads the document, then
-    validates what it is sent (`_validator_main`).
+    validates each piece of work it is sent (`_validator_main`), one at a time.
 
     Importing openapi-spec-validator takes about 0.3 s, as long as a whole run on a
     small document after a small change; started before the document is read, that
@@ -370,13 +429,21 @@ class _ValidatorProcess:
         self._child.start()
         child.close()
         self._sending: threading.Thread | None = None
+        self.busy = False  # sent work whose verdict has not been received
+
+    @property
+    def alive(self) -> bool:
+        return self._child.is_alive()
 
     def send(self, bundled: Bundle, lenient: bool, first: Bundle | None) -> None:
         # Written by a thread: a pipe holds 64 KiB, and the process reads only when it
         # has imported the validator, while this one goes on building.
+        if self._sending is not None:
+            self._sending.join()
         work = pickle.dumps((bundled, lenient, first), protocol=pickle.HIGHEST_PROTOCOL)
         self._sending = threading.Thread(target=self._write, args=(work,), daemon=True)
         self._sending.start()
+        self.busy = True
 
     def _write(self, work: bytes) -> None:
         with contextlib.suppress(OSError):  # the process ended: `receive` says so
@@ -386,10 +453,12 @@ class _ValidatorProcess:
         try:
             outcome = self._connection.recv()
         except EOFError:
+            self._child.join()  # it died: `Session.ran` starts another
             raise GeneratorError(
                 "The validation process ended without a result; run again, and if it "
                 "happens again, validate alone with `python -m generator validate`."
             ) from None
+        self.busy = False
         if isinstance(outcome, BaseException):
             raise outcome
         items: list[Diagnostic] = outcome
@@ -423,34 +492,45 @@ def _validate(
 
 
 def _validator_main(connection: Connection) -> None:
-    """The `_ValidatorProcess`: import the validator, warm it up if the work has not
-    arrived yet, then validate the one piece of work it is sent and send back the
-    diagnostics, or the exception."""
+    """The `_ValidatorProcess`: import the validator, warm it up if no work has
+    arrived yet, then validate each piece of work it is sent and send back its
+    diagnostics, or the exception, until the other end is closed."""
     from .validate import warm_up  # noqa: PLC0415 - the reason for this process
 
+    # Ctrl-C in a terminal reaches every process of the group; the run that started
+    # this one stops it, and a traceback from here would only add noise. SIGTERM,
+    # how it is stopped, ends it at once, whatever handler it inherited.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if not connection.poll():
         # Builds what the work would build first, while there is time. Only that:
         # should it fail, the work's own validation says what is wrong.
         with contextlib.suppress(Exception):
             warm_up()
-    try:
-        work = connection.recv_bytes()
-    except EOFError:
-        return  # the run found its verdict remembered
+    while True:
+        try:
+            work = connection.recv_bytes()
+        except EOFError:
+            return  # the run is over, or found its verdict remembered
+        outcome = _validate_work(work)
+        try:
+            connection.send(outcome)
+        except Exception as error:  # an exception that cannot be pickled
+            connection.send(GeneratorError(f"Validation failed: {error!r}"))
+
+
+def _validate_work(work: bytes) -> object:
+    """The diagnostics of one piece of work, or the exception validating it raised."""
     bundled, lenient, first = pickle.loads(work)  # noqa: S301 - from the parent
-    # The document lives as long as this process: sparing it from garbage collection
-    # makes validating a large document about a fifth faster.
+    # Sparing the document from garbage collection while it is validated makes
+    # validating a large document about a fifth faster; it is garbage afterwards.
     gc.freeze()
     try:
-        outcome: object = _validate(bundled, lenient, first)
+        return _validate(bundled, lenient, first)
     except Exception as error:  # sent to the parent, which raises it
-        outcome = error
-    try:
-        connection.send(outcome)
-    except Exception as error:  # an exception that cannot be pickled
-        connection.send(GeneratorError(f"Validation failed: {error!r}"))
+        return error
     finally:
-        connection.close()
+        gc.unfreeze()
 
 
 def _cores() -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
@@ -117,3 +119,25 @@ def snapshot(root: Path) -> dict[str, bytes | None]:
 def black_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One black cache for the session, apart from the user's own."""
     return tmp_path_factory.mktemp("black-cache")
+
+
+def demo(root: Path, spec: str = DEMO_SPEC) -> Path:
+    """The demo document under `root`, with a generator.yaml; returns its root file."""
+    files = {"openapi.yaml": spec, "schemas/item.yaml": DEMO_ITEM}
+    files["generator.yaml"] = "package: demo\n"
+    return write_files(root, files) / "openapi.yaml"
+
+
+def start(*args: str | Path, cache: Path, group: bool = False) -> subprocess.Popen[str]:
+    """Start `python -m generator ARGS` from the repository root, with its own cache;
+    with `group`, in a process group of its own, whose id is its pid."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    return subprocess.Popen(
+        [str(PYTHON), "-m", "generator", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        process_group=0 if group else None,
+    )

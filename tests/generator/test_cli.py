@@ -14,20 +14,15 @@ import pytest
 from benchmarks.synthetic import write_document
 from generator import cli
 
-from .conftest import DEMO_ITEM, DEMO_SPEC, PYTHON, ROOT, snapshot, write_files
-
-
-def start(*args: str | Path, cache: Path) -> subprocess.Popen[str]:
-    """Start `python -m generator ARGS` from the repository root, with its own cache."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    return subprocess.Popen(
-        [str(PYTHON), "-m", "generator", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+from .conftest import (
+    DEMO_SPEC,
+    PYTHON,
+    ROOT,
+    demo,
+    snapshot,
+    start,
+    write_files,
+)
 
 
 def finish(process: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
@@ -43,13 +38,6 @@ def run(*args: str | Path, cache: Path) -> subprocess.CompletedProcess[str]:
 def line_of(text: str, fragment: str) -> int:
     """The 1-based line of `text` where `fragment` first appears."""
     return text[: text.index(fragment)].count("\n") + 1
-
-
-def demo(root: Path, spec: str = DEMO_SPEC) -> Path:
-    """The demo document under `root`, with a generator.yaml; returns its root file."""
-    files = {"openapi.yaml": spec, "schemas/item.yaml": DEMO_ITEM}
-    files["generator.yaml"] = "package: demo\n"
-    return write_files(root, files) / "openapi.yaml"
 
 
 @pytest.fixture(scope="module")

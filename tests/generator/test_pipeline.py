@@ -298,3 +298,90 @@ def test_a_program_that_froze_objects_finds_them_as_it_left_them(
         assert 0 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
+
+
+def test_runs_in_a_session_share_one_validation_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "_cores", lambda: 2)
+    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
+    cache = tmp_path / "cache"
+    document = build_document(10)
+    with pipeline.Session() as session:
+        run(spec, tmp_path / "out", cache, session=session)
+        [process] = multiprocessing.active_children()
+        for summary in ("List them all", "List every one"):
+            change_one_operation(spec, document, summary=summary)
+            result = run(spec, tmp_path / "out", cache, session=session)
+            assert multiprocessing.active_children() == [process]
+            assert (
+                result.files == run(spec, tmp_path / summary, tmp_path / summary).files
+            )
+    assert multiprocessing.active_children() == []
+
+
+def test_a_session_replaces_a_process_left_validating_by_a_stopped_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A run stopped while its document is validated must not leave that verdict to
+    # the next run: the process is replaced.
+    monkeypatch.setattr(pipeline, "_cores", lambda: 2)
+    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
+    cache = tmp_path / "cache"
+    during: list[Any] = []
+
+    def interrupt(*_arguments: Any) -> None:
+        during.extend(multiprocessing.active_children())
+        raise KeyboardInterrupt
+
+    with pipeline.Session() as session:
+        with monkeypatch.context() as patched:
+            patched.setattr(building, "build_package", interrupt)
+            with pytest.raises(KeyboardInterrupt):
+                run(spec, tmp_path / "out", cache, session=session)
+        [replacement] = multiprocessing.active_children()
+        assert [process.pid for process in during] != [replacement.pid]
+
+        spec.write_text("openapi: 3.1.0\npaths: {}\n", encoding="utf-8")
+        with pytest.raises(SpecError, match="'info' is a required property"):
+            run(spec, tmp_path / "out", cache, session=session)
+        assert multiprocessing.active_children() == [replacement]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_session_goes_on_after_its_validation_process_was_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "_cores", lambda: 2)
+    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
+    cache = tmp_path / "cache"
+    document = build_document(10)
+    with pipeline.Session() as session:
+        run(spec, tmp_path / "out", cache, session=session)
+        # Killed while it waits: the next run starts another and notices nothing.
+        [first] = multiprocessing.active_children()
+        first.kill()
+        first.join()
+        change_one_operation(spec, document, summary="List them all")
+        result = run(spec, tmp_path / "out", cache, session=session)
+        assert result.files == run(spec, tmp_path / "a", tmp_path / "a").files
+        [second] = multiprocessing.active_children()
+
+        # Killed while it validates: that run fails, the next one starts another.
+        build = building.build_package
+
+        def kill(*arguments: Any) -> Any:
+            second.kill()
+            second.join()
+            return build(*arguments)
+
+        with monkeypatch.context() as patched:
+            patched.setattr(building, "build_package", kill)
+            change_one_operation(spec, document, summary="List every one")
+            with pytest.raises(GeneratorError, match="ended without a result"):
+                run(spec, tmp_path / "out", cache, session=session)
+        change_one_operation(spec, document, summary="List each one")
+        result = run(spec, tmp_path / "out", cache, session=session)
+        assert result.files == run(spec, tmp_path / "b", tmp_path / "b").files
+        [third] = multiprocessing.active_children()
+        assert len({first.pid, second.pid, third.pid}) == 3
