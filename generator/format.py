@@ -73,6 +73,14 @@ def format_files(
     return {file.path: done[file.path] for file in files}
 
 
+def warm_up() -> None:
+    """Import black and format a line, for a process that formats again and again:
+    the first file it formats then does not wait for either."""
+    import black  # noqa: PLC0415 - see the note on LINE_LENGTH
+
+    black.format_str("ready = True\n", mode=mode())
+
+
 @cache
 def mode() -> black.Mode:
     """black's settings for generated code: its default width, Python 3.11 syntax."""

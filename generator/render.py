@@ -100,6 +100,20 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     return env
 
 
+def warm_up(templates: Path = TEMPLATES) -> None:
+    """Load every template, for a process that renders again and again: its next
+    run then does not wait for them."""
+    env = environment(templates)
+    for name in env.list_templates(filter_func=_renders_package):
+        env.get_template(name)
+
+
+def _renders_package(name: str) -> bool:
+    """A template of the package: not the docs site's, which has an environment of
+    its own."""
+    return name.endswith(".jinja") and not name.startswith("docs/")
+
+
 def render_package(
     package: Package, templates: Path = TEMPLATES, cache_dir: Path | None = None
 ) -> list[RenderedFile]:

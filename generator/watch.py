@@ -1,27 +1,32 @@
 """Generating again whenever the document changes: `generate --watch`.
 
-The watcher runs `pipeline.generate` once, then looks at the files that run read
-(every file of the document, and the config file, present or not) every
-`INTERVAL` seconds, and runs again when one changed. All runs share one
-`pipeline.Session`, so Jinja, black and the validator are imported once: after a
-change to one operation of a small document a run takes about a tenth of a
-second, where a fresh `generate` command takes half a second, most of it imports
-(BENCHMARKS.md).
+The watcher runs `pipeline.generate` once, then waits for a change to a file that
+run read (every file of the document, and the config file, present or not), and
+runs again. All runs share one `pipeline.Session`, which keeps the validator,
+Jinja and black imported and warm between runs: after a change to one operation
+of a small document a run takes about a tenth of a second, where a fresh
+`generate` command takes half a second, most of it imports (BENCHMARKS.md).
 
-A change is noticed by each file's size and modification time, as `make` does;
-the run then hashes the files' bytes, so a save that changed nothing reuses the
-last run's output. A run that fails (an invalid document, a file saved half
-way) writes nothing and says why, and the watcher waits for the next change. It
-stops on Ctrl-C or SIGTERM.
+On Linux the watcher sleeps on inotify events for the files' directories, and
+looks at the files when one arrives (and once a second regardless, for file
+systems that send none); elsewhere it looks every `INTERVAL` seconds. A change is
+told by each file's size and modification time, as `make` tells one, and must hold
+for `SETTLE` seconds, since an editor may write a file in several steps. The run
+then hashes the files' bytes, so a save that changed nothing reuses the last run's
+output. A run that fails (an invalid document, a file saved half way) writes
+nothing and says why, and the watcher waits for the next change. It stops on
+Ctrl-C or SIGTERM.
 
-Known shortcoming: files are polled, not watched by the operating system, so a
-change is noticed up to `INTERVAL` (0.05 s) plus `SETTLE` (0.02 s) after it is
-saved. A file that a broken reference names but that does not exist yet is not
-watched; saving the file that holds the reference starts the next run.
+Known shortcomings: a file that a broken reference names but that does not exist
+yet is not watched (saving the file that holds the reference starts the next run),
+and away from Linux a change is noticed up to `INTERVAL` late.
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
+import select
 import signal
 import sys
 import time
@@ -33,7 +38,8 @@ from . import pipeline
 from .config import ConfigSource
 from .errors import GeneratorError, SpecError, format_warnings
 
-INTERVAL = 0.05  # seconds between two looks at the files
+INTERVAL = 0.05  # seconds between two looks at the files, without inotify
+FALLBACK = 1.0  # seconds between two looks at the files, with inotify
 SETTLE = 0.02  # a changed file must stay the same this long before a run reads it
 
 Stamp = tuple[int, int] | None  # (size, modification time in ns); None: no file
@@ -67,6 +73,9 @@ def watch(
                     spec, output, config, lenient, quiet, say, cache_dir, session
                 )
                 watched = set(read) if complete else watched | set(read)
+                # A run that reused the last one's output started no validation
+                # process: start it now, so that the next run does not wait for it.
+                session.start()
                 # A file read for the first time is compared with how it is now; the
                 # others with how they were before the run, so that a change saved
                 # while it ran starts another.
@@ -115,17 +124,72 @@ def _run(
 
 def _wait_for_change(stamps: dict[Path, Stamp]) -> None:
     """Return once a file differs from `stamps` and has stayed the same for `SETTLE`."""
-    while True:
-        time.sleep(INTERVAL)
+    notifier = _notifier({path.parent for path in stamps})
+    try:
+        # Looked at after the notifier started: a change made before it is seen
+        # here, one made after wakes it.
         now = _stamps(stamps)
-        if now == stamps:
-            continue
-        while True:  # an editor may write a file in several steps
-            time.sleep(SETTLE)
-            later = _stamps(stamps)
-            if later == now:
-                return
-            now = later
+        while now == stamps:
+            notifier.wait()
+            now = _stamps(stamps)
+    finally:
+        notifier.close()
+    while True:
+        time.sleep(SETTLE)
+        later = _stamps(stamps)
+        if later == now:
+            return
+        now = later
+
+
+class _Polling:
+    """Wakes every `INTERVAL` seconds, where the system cannot say when to."""
+
+    def wait(self) -> None:
+        time.sleep(INTERVAL)
+
+    def close(self) -> None:
+        pass
+
+
+class _Inotify:
+    """Wakes when anything happens in `directories` (Linux's inotify), and after
+    `FALLBACK` seconds at the latest. A file is watched through its directory,
+    since editors save by writing a new file and renaming it over the old one."""
+
+    # IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE, IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE,
+    # IN_DELETE, from <sys/inotify.h>.
+    EVENTS = 0x2 | 0x4 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200
+
+    def __init__(self, libc: ctypes.CDLL, directories: Iterable[Path]) -> None:
+        self._fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self._fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1 failed")
+        for directory in directories:
+            # A directory that cannot be watched is still looked at every FALLBACK.
+            libc.inotify_add_watch(self._fd, os.fsencode(directory), self.EVENTS)
+
+    def wait(self) -> None:
+        readable, _, _ = select.select([self._fd], [], [], FALLBACK)
+        if readable:
+            try:
+                while os.read(self._fd, 65536):  # the events themselves do not matter
+                    pass
+            except BlockingIOError:
+                pass
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def _notifier(directories: Iterable[Path]) -> _Inotify | _Polling:
+    if sys.platform == "linux":
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            return _Inotify(libc, directories)
+        except (OSError, AttributeError):  # no inotify here, or no watches left
+            pass
+    return _Polling()
 
 
 def _stamps(paths: Iterable[Path]) -> dict[Path, Stamp]:

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from generator import watch as watching_module
 from generator.config import load_config
 from generator.pipeline import generate
+from generator.watch import _Inotify, _Polling
 
 from .conftest import demo, snapshot, start
 
@@ -222,3 +224,41 @@ def _wait_for(condition: Callable[[], bool]) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+@pytest.mark.parametrize("notifier", ["inotify", "polling"])
+def test_a_change_is_noticed_however_it_is_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notifier: str
+) -> None:
+    # In place, or written beside the file and renamed over it, as editors save;
+    # with inotify (Linux) or by looking every INTERVAL.
+    if notifier == "polling":
+        monkeypatch.setattr(watching_module, "_notifier", lambda _: _Polling())
+    else:
+        assert isinstance(watching_module._notifier([tmp_path]), _Inotify)
+        # Only an event can wake it in this test's time.
+        monkeypatch.setattr(watching_module, "FALLBACK", 3600.0)
+    spec = tmp_path / "openapi.yaml"
+    config = tmp_path / "generator.yaml"  # watched before it exists
+    spec.write_text("first\n", encoding="utf-8")
+
+    def saves() -> Iterator[Callable[[], None]]:
+        yield lambda: spec.write_text("second\n", encoding="utf-8")
+        replacement = tmp_path / ".openapi.yaml.saving"
+        yield lambda: (
+            replacement.write_text("third, longer\n", encoding="utf-8"),
+            replacement.replace(spec),
+        )
+        yield lambda: config.write_text("package: demo\n", encoding="utf-8")
+
+    for save in saves():
+        stamps = watching_module._stamps([spec, config])
+        waiter = threading.Thread(
+            target=watching_module._wait_for_change, args=(stamps,), daemon=True
+        )
+        waiter.start()
+        waiter.join(0.3)
+        assert waiter.is_alive()  # nothing changed yet: it waits
+        save()
+        waiter.join(60)
+        assert not waiter.is_alive()
