@@ -8,7 +8,10 @@ it, as a command in a fresh process, so that imports and start-up count.
 - warm: the same command again, nothing changed (openapi-python-client has no cache:
   its rerun is a cold run, so only this generator's is measured);
 - one operation changed: one operation gets a new query parameter and summary, then
-  the same command runs again over the previous output and cache.
+  the same command runs again over the previous output and cache;
+- watching: `generate --watch` runs over that output and cache, and the same
+  operation is changed again (another parameter, another summary): the time from
+  saving the document to the watcher's report that the output is written.
 
 openapi-python-client is installed in its own environment under `.bench/`, pinned to
 `OPC_VERSION`, on first use.
@@ -19,8 +22,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +55,7 @@ class Document:
     spec: Path  # where the tools read it; the variants are copied here in turn
     original: Path
     changed: Path
+    changed_again: Path  # changed otherwise, for the watcher
     package: str
 
     @property
@@ -65,6 +72,7 @@ class Measurement:
     theirs_cold: list[Run] = field(default_factory=list)
     ours_warm: list[Run] = field(default_factory=list)
     ours_changed: list[Run] = field(default_factory=list)
+    ours_watched: list[float] = field(default_factory=list)  # save to report, s
     output: Path | None = None  # the last package this generator wrote
 
     def seconds(self, runs: list[Run]) -> float:
@@ -101,13 +109,19 @@ def _document(
     (directory / "spec").mkdir(exist_ok=True)
     original = directory / f"original{suffix}"
     changed = directory / f"changed{suffix}"
+    changed_again = directory / f"changed-again{suffix}"
     spec = directory / "spec" / f"openapi{suffix}"
     _dump(data, original)
-    _dump(_change_one_operation(data), changed)
+    _dump(
+        _change_one_operation(data, "revised", "History", "the change history"), changed
+    )
+    _dump(
+        _change_one_operation(data, "revised again", "Drafts", "drafts"), changed_again
+    )
     shutil.copyfile(original, spec)
     (directory / "spec" / "generator.yaml").write_text(config, encoding="utf-8")
     package = yaml.safe_load(config)["package"]
-    return Document(name, _count(data), spec, original, changed, package)
+    return Document(name, _count(data), spec, original, changed, changed_again, package)
 
 
 def _dump(data: dict[str, Any], path: Path) -> None:
@@ -118,19 +132,22 @@ def _dump(data: dict[str, Any], path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _change_one_operation(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy where the middle operation has a new query parameter and summary."""
+def _change_one_operation(
+    data: dict[str, Any], revision: str, included: str, description: str
+) -> dict[str, Any]:
+    """A copy where the middle operation has a new summary and a new query parameter,
+    `include<included>`."""
     changed: dict[str, Any] = json.loads(json.dumps(data))
     paths = changed["paths"]
     path = list(paths)[len(paths) // 2]
     method = next(m for m in _METHODS if m in paths[path])
     operation = paths[path][method]
-    operation["summary"] = f"{operation.get('summary', method)} (revised)"
+    operation["summary"] = f"{operation.get('summary', method)} ({revision})"
     operation.setdefault("parameters", []).append(
         {
-            "name": "includeHistory",
+            "name": f"include{included}",
             "in": "query",
-            "description": "Whether to include the change history.",
+            "description": f"Whether to include {description}.",
             "schema": {"type": "boolean", "default": False},
         }
     )
@@ -183,6 +200,53 @@ def run_ours(document: Document, output: Path, cache: Path) -> Run:
     return run_process([*command, "--quiet"], env=env, cwd=ROOT)
 
 
+def run_watching(document: Document, output: Path, cache: Path) -> float:
+    """Seconds from saving `document.changed_again` over the document to the report
+    of `generate --watch` that it has written the output.
+
+    The watcher starts over the output and cache of the run before, which it reuses;
+    a second later, as a person would, the document is saved, the way editors save
+    (written beside it, then renamed over it).
+    """
+    env = user_environment(XDG_CACHE_HOME=str(cache))
+    command = [sys.executable, "-m", "generator", "generate", document.spec, output]
+    watcher = subprocess.Popen(
+        [*map(str, command), "--watch"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # A watcher that hangs is stopped, and then has no more report to read.
+    timer = threading.Timer(600, watcher.kill)
+    timer.start()
+    try:
+        _next_report(watcher)
+        time.sleep(1.0)
+        saved = document.spec.with_name(f".{document.spec.name}.saving")
+        shutil.copyfile(document.changed_again, saved)
+        started = time.perf_counter()
+        saved.replace(document.spec)
+        _next_report(watcher)
+        return time.perf_counter() - started
+    finally:
+        timer.cancel()
+        watcher.send_signal(signal.SIGINT)
+        watcher.communicate(timeout=60)
+
+
+def _next_report(watcher: subprocess.Popen[str]) -> None:
+    """Read the watcher's reports up to the next that says it wrote the output."""
+    assert watcher.stderr is not None
+    said = []
+    for line in watcher.stderr:
+        said.append(line)
+        if "] Generated " in line:
+            return
+    raise RuntimeError(f"generate --watch stopped without a report:\n{''.join(said)}")
+
+
 def run_theirs(command: Path, document: Document, output: Path) -> Run:
     # Its post-generation hooks run `ruff`, which lives in the same environment.
     env = user_environment(PATH=f"{command.parent}{os.pathsep}{os.environ['PATH']}")
@@ -215,6 +279,7 @@ def measure(document: Document, peer: Path, rounds: int, scratch: Path) -> Measu
 
         shutil.copyfile(document.changed, document.spec)
         result.ours_changed.append(run_ours(document, ours, cache))
+        result.ours_watched.append(run_watching(document, ours, cache))
         shutil.copyfile(document.original, document.spec)
 
         shutil.rmtree(theirs, ignore_errors=True)
