@@ -42,6 +42,8 @@ INTERVAL = 0.05  # seconds between two looks at the files, without inotify
 FALLBACK = 1.0  # seconds between two looks at the files, with inotify
 SETTLE = 0.02  # a changed file must stay the same this long before a run reads it
 
+_NOTHING_WRITTEN = "Nothing was written; waiting for the next change."
+
 Stamp = tuple[int, int] | None  # (size, modification time in ns); None: no file
 Handler = Callable[[int, FrameType | None], object] | int | None
 
@@ -73,8 +75,8 @@ def watch(
                     spec, output, config, lenient, quiet, say, cache_dir, session
                 )
                 watched = set(read) if complete else watched | set(read)
-                # A run that reused the last one's output started no validation
-                # process: start it now, so that the next run does not wait for it.
+                # While the user edits: the validation process, and the imports a
+                # run that reused the last run's output did without.
                 session.start()
                 # A file read for the first time is compared with how it is now; the
                 # others with how they were before the run, so that a change saved
@@ -106,11 +108,11 @@ def _run(
             spec, output, config, lenient=lenient, cache_dir=cache_dir, session=session
         )
     except SpecError as error:
-        say(f"{error}\nNothing was written; waiting for the next change.")
+        say(f"{error}\n{_NOTHING_WRITTEN}")
         located = [d.location.file for d in error.diagnostics if d.location]
         return [Path(file).resolve() for file in located], False
-    except (GeneratorError, OSError) as error:
-        say(f"error: {error}. Nothing was written; waiting for the next change.")
+    except (GeneratorError, OSError) as error:  # the config; the output directory
+        say(f"error: {error}\n{_NOTHING_WRITTEN}")
         return [], False
     if result.warnings:
         say(format_warnings(result.warnings))

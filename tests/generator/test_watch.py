@@ -175,6 +175,17 @@ def test_an_invalid_save_writes_nothing_and_the_next_valid_one_is_generated(
     assert watcher.report().endswith("; 0 changed.")
     assert snapshot(output) == before
 
+    # A config that is not valid is reported as the command reports it.
+    config = spec.parent / "generator.yaml"
+    config.write_text("package: 9lives\n", encoding="utf-8")
+    assert watcher.report() == (
+        "error: The package name '9lives' is not a valid import name; use lowercase "
+        "letters, digits and underscores, starting with a letter.\n" + FAILED
+    )
+    config.write_text("package: demo\n", encoding="utf-8")
+    assert watcher.report().endswith("; 0 changed.")
+    assert snapshot(output) == before
+
 
 @pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_or_sigterm_stops_the_watcher_and_its_validation_process(
