@@ -232,7 +232,9 @@ def run_watching(document: Document, output: Path, cache: Path) -> float:
         return time.perf_counter() - started
     finally:
         timer.cancel()
-        watcher.send_signal(signal.SIGINT)
+        # SIGTERM, not SIGINT: a benchmark started in the background ignores SIGINT,
+        # and so would the watcher it starts.
+        watcher.send_signal(signal.SIGTERM)
         watcher.communicate(timeout=60)
 
 
