@@ -10,6 +10,7 @@ problem of a run at once rather than one per run.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Literal, NamedTuple
 
 Level = Literal["error", "warning"]
@@ -55,6 +56,9 @@ class SpecError(GeneratorError):
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics = tuple(diagnostics)
+        # The document's files the run read, or tried to read and found missing, where
+        # it got that far: a change to any of them may change the outcome.
+        self.sources: tuple[Path, ...] = ()
         count = len(self.diagnostics)
         lines = [f"The OpenAPI document has {count} error{'s' if count > 1 else ''}:"]
         lines += [f"  {diagnostic}" for diagnostic in self.diagnostics]

@@ -262,11 +262,16 @@ def load_document(path: Path | str) -> Document:
     document = Document(root, {root: parse_file(root, digests)}, digests)
     diagnostics = Diagnostics()
     pending = [root]
+    unread: set[Path] = set()
     while pending:
         file = pending.pop()
         for pointer, ref in _references(document.files[file]):
-            _check_reference(document, file, pointer, ref, pending, diagnostics)
-    diagnostics.check()
+            _check_reference(document, file, pointer, ref, pending, unread, diagnostics)
+    try:
+        diagnostics.check()
+    except SpecError as error:
+        error.sources = tuple(sorted({*document.digests, *unread}))
+        raise
     return document
 
 
@@ -276,6 +281,7 @@ def _check_reference(
     pointer: Pointer,
     ref: str,
     pending: list[Path],
+    unread: set[Path],
     diagnostics: Diagnostics,
 ) -> None:
     where = (*pointer, "$ref")
@@ -294,6 +300,7 @@ def _check_reference(
         try:
             document.files[target_file] = parse_file(target_file, document.digests)
         except SpecError as error:
+            unread.add(target_file)
             for diagnostic in error.diagnostics:
                 message = (
                     f"The reference {ref!r} cannot be loaded: {diagnostic.message}"

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from . import caches, write
 from .config import Config, ConfigSource
-from .errors import Diagnostic, Diagnostics, GeneratorError
+from .errors import Diagnostic, Diagnostics, GeneratorError, SpecError
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -250,7 +250,12 @@ def _load(spec: Path) -> Bundle:
     from .bundle import bundle  # noqa: PLC0415
     from .load import load_document  # noqa: PLC0415
 
-    return bundle(load_document(spec))
+    document = load_document(spec)
+    try:
+        return bundle(document)
+    except SpecError as error:
+        error.sources = tuple(sorted(document.digests))
+        raise
 
 
 def _compute(
@@ -262,15 +267,19 @@ def _compute(
     heap: _Heap,
 ) -> tuple[dict[str, bytes], list[Diagnostic], Package]:
     """Build, render and format the package while `validation` runs."""
-    if validation.finished:
-        validation.check()
     built = Diagnostics()
     try:
-        files, package = _produce(bundled, config, built, cache_dir, stages, heap)
-    except Exception:
-        validation.check()  # the document's own errors explain a failure best
+        if validation.finished:
+            validation.check()
+        try:
+            files, package = _produce(bundled, config, built, cache_dir, stages, heap)
+        except Exception:
+            validation.check()  # the document's own errors explain a failure best
+            raise
+        validation.check()
+    except SpecError as error:
+        error.sources = tuple(sorted(bundled.document.digests))
         raise
-    validation.check()
     stages.done("validate", validation.seconds)
     diagnostics = Diagnostics()
     for diagnostic in [*validation.result(), *built.items]:

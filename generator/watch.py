@@ -17,9 +17,8 @@ output. A run that fails (an invalid document, a file saved half way) writes
 nothing and says why, and the watcher waits for the next change. It stops on
 Ctrl-C or SIGTERM.
 
-Known shortcomings: a file that a broken reference names but that does not exist
-yet is not watched (saving the file that holds the reference starts the next run),
-and away from Linux a change is noticed up to `INTERVAL` late.
+A file that a reference names but that does not exist yet is watched too: creating
+it starts the next run. Away from Linux a change is noticed up to `INTERVAL` late.
 """
 
 from __future__ import annotations
@@ -109,6 +108,9 @@ def _run(
         )
     except SpecError as error:
         say(f"{error}\n{_NOTHING_WRITTEN}")
+        if error.sources:  # every file the run read, and the missing ones it needed
+            return list(error.sources), True
+        # It stopped before it knew them: a file it could not parse.
         located = [d.location.file for d in error.diagnostics if d.location]
         return [Path(file).resolve() for file in located], False
     except (GeneratorError, OSError) as error:  # the config; the output directory

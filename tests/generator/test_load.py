@@ -315,6 +315,28 @@ def test_reference_to_a_missing_file(write: WriteFiles) -> None:
         f"{root}:3 at /a/$ref: error: The reference 'gone.yaml#/A' cannot be loaded: "
         f"The file {str(root.parent / 'gone.yaml')!r} does not exist."
     )
+    # What a watcher needs to know: every file read, and the missing one.
+    assert error.value.sources == (root.parent / "gone.yaml", root)
+
+
+def test_a_load_error_names_the_files_it_read_and_could_not(
+    write: WriteFiles,
+) -> None:
+    root = write(
+        {
+            "openapi.yaml": "a: {$ref: 'parts/a.yaml#/A'}\nb: {$ref: 'parts/b.yaml'}\n",
+            "parts/a.yaml": "A: {$ref: '#/B'}\n",
+            "parts/b.yaml": "B: [unclosed\n",
+        }
+    )
+    with pytest.raises(SpecError) as error:
+        load_document(root)
+    assert len(error.value.diagnostics) == 2
+    assert error.value.sources == (
+        root,
+        root.parent / "parts/a.yaml",
+        root.parent / "parts/b.yaml",
+    )
 
 
 def test_fragment_that_is_not_a_pointer(write: WriteFiles) -> None:

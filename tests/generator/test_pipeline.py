@@ -137,6 +137,7 @@ def test_invalid_document_stops_before_anything_is_written(
         f"  {spec}:1 at /: error: The document is not valid OpenAPI 3.1.0: 'info' is "
         "a required property."
     )
+    assert error.value.sources == (spec,)  # the files to watch for the next run
     assert not (tmp_path / "out").exists()
 
 

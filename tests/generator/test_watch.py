@@ -187,6 +187,36 @@ def test_an_invalid_save_writes_nothing_and_the_next_valid_one_is_generated(
     assert snapshot(output) == before
 
 
+def test_a_file_a_reference_names_is_watched_before_it_exists(
+    watching: tuple[Path, Path, Watcher], tmp_path: Path
+) -> None:
+    spec, output, watcher = watching
+    before = snapshot(output)
+    text = spec.read_text(encoding="utf-8")
+    old = "$ref: 'schemas/item.yaml#/Item'"
+    at = text.rindex(old)
+    spec.write_text(
+        text[:at] + "$ref: 'schemas/detail.yaml#/Item'" + text[at + len(old) :],
+        encoding="utf-8",
+    )
+    line = text[:at].count("\n") + 1
+    pointer = "/paths/~1items~1{item_id}/get/responses/200/content/application~1json"
+    assert watcher.report() == (
+        "The OpenAPI document has 1 error:\n"
+        f"  {spec}:{line} at {pointer}/schema/$ref: error: The reference "
+        "'schemas/detail.yaml#/Item' cannot be loaded: The file "
+        f"{str(spec.parent / 'schemas/detail.yaml')!r} does not exist.\n" + FAILED
+    )
+    assert snapshot(output) == before
+
+    # Creating the file is the change that starts the next run.
+    item = (spec.parent / "schemas/item.yaml").read_text(encoding="utf-8")
+    (spec.parent / "schemas/detail.yaml").write_text(item, encoding="utf-8")
+    # A second Item schema, from another file: a model of its own (item2.py).
+    assert watcher.report().startswith("Generated 25 files into ")
+    assert snapshot(output) == fresh(spec, tmp_path, "created")
+
+
 @pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_or_sigterm_stops_the_watcher_and_its_validation_process(
     watching: tuple[Path, Path, Watcher], signal_number: int
