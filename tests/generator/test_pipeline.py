@@ -301,13 +301,26 @@ def test_a_program_that_froze_objects_finds_them_as_it_left_them(
         gc.unfreeze()
 
 
-def test_runs_in_a_session_share_one_validation_process(
+@pytest.fixture
+def session_document(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[Path, Path, dict[str, Any]]:
+    """(spec, cache, its data) of a 10-operation document, on what the pipeline takes
+    for two cores, so that a session keeps a validation process."""
     monkeypatch.setattr(pipeline, "_cores", lambda: 2)
     spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
-    cache = tmp_path / "cache"
-    document = build_document(10)
+    return spec, tmp_path / "cache", build_document(10)
+
+
+def fresh_files(spec: Path, directory: Path) -> dict[str, bytes]:
+    """What a run of its own, with a cache of its own, makes of `spec`."""
+    return run(spec, directory, directory).files
+
+
+def test_runs_in_a_session_share_one_validation_process(
+    tmp_path: Path, session_document: tuple[Path, Path, dict[str, Any]]
+) -> None:
+    spec, cache, document = session_document
     with pipeline.Session() as session:
         run(spec, tmp_path / "out", cache, session=session)
         [process] = multiprocessing.active_children()
@@ -315,20 +328,18 @@ def test_runs_in_a_session_share_one_validation_process(
             change_one_operation(spec, document, summary=summary)
             result = run(spec, tmp_path / "out", cache, session=session)
             assert multiprocessing.active_children() == [process]
-            assert (
-                result.files == run(spec, tmp_path / summary, tmp_path / summary).files
-            )
+            assert result.files == fresh_files(spec, tmp_path / summary)
     assert multiprocessing.active_children() == []
 
 
 def test_a_session_replaces_a_process_left_validating_by_a_stopped_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    session_document: tuple[Path, Path, dict[str, Any]],
 ) -> None:
     # A run stopped while its document is validated must not leave that verdict to
     # the next run: the process is replaced.
-    monkeypatch.setattr(pipeline, "_cores", lambda: 2)
-    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
-    cache = tmp_path / "cache"
+    spec, cache, _ = session_document
     during: list[Any] = []
 
     def interrupt(*_arguments: Any) -> None:
@@ -351,12 +362,11 @@ def test_a_session_replaces_a_process_left_validating_by_a_stopped_run(
 
 
 def test_a_session_goes_on_after_its_validation_process_was_killed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    session_document: tuple[Path, Path, dict[str, Any]],
 ) -> None:
-    monkeypatch.setattr(pipeline, "_cores", lambda: 2)
-    spec = write_document(tmp_path / "spec" / "openapi.yaml", 10)
-    cache = tmp_path / "cache"
-    document = build_document(10)
+    spec, cache, document = session_document
     with pipeline.Session() as session:
         run(spec, tmp_path / "out", cache, session=session)
         # Killed while it waits: the next run starts another and notices nothing.
@@ -365,7 +375,7 @@ def test_a_session_goes_on_after_its_validation_process_was_killed(
         first.join()
         change_one_operation(spec, document, summary="List them all")
         result = run(spec, tmp_path / "out", cache, session=session)
-        assert result.files == run(spec, tmp_path / "a", tmp_path / "a").files
+        assert result.files == fresh_files(spec, tmp_path / "a")
         [second] = multiprocessing.active_children()
 
         # Killed while it validates: that run fails, the next one starts another.
@@ -383,6 +393,6 @@ def test_a_session_goes_on_after_its_validation_process_was_killed(
                 run(spec, tmp_path / "out", cache, session=session)
         change_one_operation(spec, document, summary="List each one")
         result = run(spec, tmp_path / "out", cache, session=session)
-        assert result.files == run(spec, tmp_path / "b", tmp_path / "b").files
+        assert result.files == fresh_files(spec, tmp_path / "b")
         [third] = multiprocessing.active_children()
         assert len({first.pid, second.pid, third.pid}) == 3
