@@ -9,6 +9,7 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
+import trio
 
 from tests.runtime.conftest import API_KEY
 from tests.runtime.payloads import PROJECT, page_reply, project, project_reply
@@ -462,3 +463,23 @@ async def test_async_pages_retry_too(async_client: Any, server: FaultServer) -> 
 
     assert names == ["Site 0", "Site 1", "Site 2", "Site 3"]
     assert server.count == 3
+
+
+def test_async_retries_wait_under_trio_too(pkg: Any, server: FaultServer) -> None:
+    # The async client is not tied to asyncio: under trio it sends through httpx's
+    # trio support and waits to retry on trio's clock.
+    server.script(
+        UNAVAILABLE, Reply(429, headers={"Retry-After": "1"}), project_reply()
+    )
+    started = time.monotonic()
+
+    async def main() -> Any:
+        made = pkg.AsyncFaultpkg(api_key=API_KEY, base_url=server.url, timeout=2.0)
+        async with made.with_options(retry_backoff=0.01) as client:
+            return await client.projects.retrieve("proj_1")
+
+    found = trio.run(main)
+
+    assert found.project_id == "proj_1"
+    assert server.count == 3
+    assert time.monotonic() - started >= 0.95  # it waited as Retry-After said

@@ -1,8 +1,9 @@
 """Importing the package leaves out asyncio, which only the async client needs.
 
 httpx does not import asyncio either, and it was a fifth of what importing a
-generated package added to importing httpx. The async client imports it when it
-first waits to retry, in a process that has imported it already to run its loop.
+generated package added to importing httpx. The async client waits to retry with
+anyio, which imports what the running loop needs (asyncio, or trio) when it first
+waits, in a process that has imported it already to run its loop.
 """
 
 import os

@@ -307,13 +307,12 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
             if isinstance(outcome, httpx.Response) and outcome.status_code < 400:
                 return outcome, attempt
             delay = self._delay_or_raise(plan, request, outcome, attempt, deadline)
-            # asyncio is imported at the first retry, not with the package: httpx
-            # does not import it either, and it was a fifth of what importing the
-            # package adds to importing httpx. An asyncio loop running this call
-            # has imported it already.
-            import asyncio
+            # anyio, which httpx requires, sleeps on whichever event loop runs this
+            # call, asyncio's or trio's. It is imported at the first retry, not with
+            # the package, which a program that never retries loads without it.
+            import anyio
 
-            await asyncio.sleep(delay)
+            await anyio.sleep(delay)
 
 
 class SyncAPIResource:
