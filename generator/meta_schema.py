@@ -20,11 +20,17 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from openapi_schema_validator import OAS31Validator
-
-# Not exported by openapi-schema-validator, but the registry its validators use.
-from openapi_schema_validator._specifications import REGISTRY as OAS_DIALECTS
-from referencing import Resource
+from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+# The registry openapi-schema-validator's validators use; it does not export it. A
+# version that moved it leaves no proof: the library then checks every schema itself,
+# with the same verdicts, its semantic pass about three times slower.
+OAS_DIALECTS: Registry[Any] | None
+try:
+    from openapi_schema_validator._specifications import REGISTRY as OAS_DIALECTS
+except ImportError:
+    OAS_DIALECTS = None
 
 if TYPE_CHECKING:
     from referencing._core import Resolver  # not exported, but what lookups return
@@ -80,7 +86,8 @@ class _UnflattenableError(Exception):
 @functools.cache
 def meta_schema_proof(format_checker: FormatChecker) -> Validator | None:
     """A fast validator that finds a schema valid exactly when the OpenAPI 3.1
-    dialect's meta-schema does; None if the meta-schema cannot be flattened.
+    dialect's meta-schema does; None if the meta-schema cannot be flattened, or its
+    registry not found.
 
     The library checks each schema with a new validator for the dialect's
     meta-schema, which spreads over eight documents joined by `$ref` and
@@ -94,6 +101,8 @@ def meta_schema_proof(format_checker: FormatChecker) -> Validator | None:
     error.
     """
     meta = OAS31Validator.META_SCHEMA
+    if OAS_DIALECTS is None:
+        return None
     if validator_for(meta, default=OAS31Validator) is not Draft202012Validator:
         return None
     resolver = OAS_DIALECTS.resolver_with_root(Resource.from_contents(meta))

@@ -20,10 +20,12 @@ from jsonschema.protocols import Validator
 from openapi_schema_validator import OAS31Validator, oas31_format_checker
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
+from generator import meta_schema
 from generator.bundle import bundle
+from generator.errors import Diagnostics
 from generator.load import load_document
 from generator.meta_schema import meta_schema_proof
-from generator.validate import structural_validator
+from generator.validate import structural_validator, validate
 
 from .conftest import DEMO_ITEM, DEMO_SPEC, ROOT, WriteFiles
 
@@ -161,3 +163,26 @@ def test_the_proof_agrees_with_the_library_on_random_schemas(schema: Any) -> Non
     proof = meta_schema_proof(oas31_format_checker)
     assert proof is not None
     assert proof.is_valid(schema) == library_finds_valid(schema)
+
+
+def test_without_the_libraries_registry_every_schema_goes_to_the_library(
+    write: WriteFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As with a version of openapi-schema-validator that moved its registry.
+    root = write({"openapi.yaml": BROKEN, "schemas/item.yaml": DEMO_ITEM})
+    bundled = bundle(load_document(root))
+    proven = Diagnostics()
+    validate(bundled, proven)
+
+    monkeypatch.setattr(meta_schema, "OAS_DIALECTS", None)
+    meta_schema_proof.cache_clear()
+    try:
+        assert meta_schema_proof(oas31_format_checker) is None
+        unproven = Diagnostics()
+        validate(bundled, unproven)
+    finally:
+        monkeypatch.undo()
+        meta_schema_proof.cache_clear()
+
+    assert unproven.items == proven.items
+    assert any("Count" in str(item) for item in proven.items)
