@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         "--watch",
         action="store_true",
         help="generate again whenever the document or the config changes, until "
-        "Ctrl-C; runs after the first take a fraction of a second",
+        "Ctrl-C; a run after a small change takes a fraction of the first",
     )
     _add_common(gen)
     gen.set_defaults(run=_generate)
