@@ -114,8 +114,9 @@ def _method_name(
 def _shape_name(path: str, method: str) -> str:
     """A name from the path's shape, for operations without a usable operationId.
 
-    `GET /pets` -> list, `POST /pets` -> create, `GET|PATCH|DELETE /pets/{id}` ->
-    retrieve|update|delete; an action segment after an item keeps its name for `POST`
+    `GET /pets` -> list, `POST /pets` -> create, `GET|PATCH|PUT|POST|DELETE /pets/{id}`
+    -> retrieve|update|update|update|delete (a `POST` to an item updates it, as in
+    Stripe's API); an action segment after an item keeps its name for `POST`
     (`POST /projects/{id}/publish` -> publish) and takes the verb otherwise
     (`PUT /pets/{id}/photo` -> update_photo, `GET /pets/{id}/photo` -> photo).
     """
@@ -127,7 +128,8 @@ def _shape_name(path: str, method: str) -> str:
         return f"{prefix}_{action}" if prefix else action
     verbs = {
         ("get", False): "list", ("post", False): "create", ("get", True): "retrieve",
-        ("put", True): "update", ("patch", True): "update", ("delete", True): "delete",
+        ("put", True): "update", ("patch", True): "update", ("post", True): "update",
+        ("delete", True): "delete",
     }  # fmt: skip
     last = segments[-1] if segments else ""
     return verbs.get((method, on_item), snake_case(f"{method} {last}"))

@@ -268,6 +268,7 @@ def test_an_operation_id_that_is_only_its_http_method_is_named_by_the_path(
         /v1/charges/{{charge}}:
           parameters: [{{name: charge, in: path, required: true}}]
           get: {{operationId: GetChargesCharge, {OK}}}
+          post: {{operationId: PostChargesCharge, {OK}}}
           delete: {{operationId: DeleteChargesCharge, {OK}}}
         /v1/charges/{{charge}}/capture:
           parameters: [{{name: charge, in: path, required: true}}]
@@ -279,6 +280,7 @@ def test_an_operation_id_that_is_only_its_http_method_is_named_by_the_path(
         "list",
         "create",
         "retrieve",
+        "update",
         "delete",
         "post_capture",
     ]
