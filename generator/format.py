@@ -1,8 +1,10 @@
 """Format rendered Python with black, in-process, skipping work already done.
 
-black is the slow stage on large documents. Three things keep it fast: the templates
+black is the slow stage on large documents. Four things keep it fast: the templates
 emit code close to black's style, a formatted result is cached on disk under the hash of
-the rendered text (so a regeneration formats only files whose text changed), and
+the rendered text (so a regeneration formats only files whose text changed), a long
+module that changed only inside some methods since black last left it as it was is
+checked by formatting those methods with their neighbours (`black_splice`), and
 uncached files are formatted in parallel processes when there are enough of them to
 pay for starting the processes.
 """
@@ -29,6 +31,10 @@ if TYPE_CHECKING:
 LINE_LENGTH = 88
 # Below this many uncached files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
+# From this many lines on, a module black left as it was is remembered under its path,
+# so that its next version can be checked method by method (`black_splice`); a shorter
+# one formats in about as little time as that check takes.
+SPLICE_LINES = 300
 
 
 def format_files(
@@ -42,6 +48,8 @@ def format_files(
     """
     salt = tool_fingerprint(("black",)) + f"|{LINE_LENGTH}|py311".encode()
     cache = TextStore(cache_dir, salt)
+    # Path -> the last long text of that path that black left as it was.
+    kept_as_is = TextStore(cache_dir, salt + b"|as-is")
     files = list(files)
     done: dict[str, str] = {}
     todo: list[RenderedFile] = []
@@ -50,6 +58,10 @@ def format_files(
             done[file.path] = file.text
         elif (cached := cache.get(file.text.encode())) is not None:
             done[file.path] = cached
+        elif _unchanged_since(file, kept_as_is.get(file.path.encode())):
+            done[file.path] = file.text
+            cache.put(file.text.encode(), file.text)
+            kept_as_is.put(file.path.encode(), file.text)
         else:
             todo.append(file)
 
@@ -70,7 +82,39 @@ def format_files(
     for file, text in zip(todo, formatted, strict=True):
         done[file.path] = text
         cache.put(file.text.encode(), text)
+        if text == file.text and text.count("\n") >= SPLICE_LINES:
+            kept_as_is.put(file.path.encode(), text)
     return {file.path: done[file.path] for file in files}
+
+
+def _unchanged_since(file: RenderedFile, before: str | None) -> bool:
+    """Whether black would leave `file` as it is, shown from `before`, a text of the
+    same path that it left as it was, by formatting only the methods that changed."""
+    if before is None or file.text.count("\n") < SPLICE_LINES:
+        return False
+    from black.parsing import InvalidInput  # noqa: PLC0415 - see LINE_LENGTH's note
+
+    from .black_splice import TESTED_BLACK, unchanged_by_black  # noqa: PLC0415
+
+    if _black_version() != TESTED_BLACK:
+        return False  # the reasoning behind the excerpts is tested with that one only
+    try:
+        return unchanged_by_black(before, file.text, _format_excerpt)
+    except InvalidInput:
+        return False  # black formats the whole file, and words the error
+
+
+@cache
+def _black_version() -> str:
+    from importlib.metadata import version  # noqa: PLC0415
+
+    return version("black")
+
+
+def _format_excerpt(text: str) -> str:
+    import black  # noqa: PLC0415 - see the note on LINE_LENGTH
+
+    return black.format_str(text, mode=mode())
 
 
 def warm_up() -> None:

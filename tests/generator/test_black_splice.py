@@ -1,0 +1,278 @@
+"""black_splice: a module shown unchanged by black from excerpts is one black leaves as
+it is.
+
+The reasoning in black_splice.py is about how black decides; these tests hold it to
+black itself. Every method of the generated modules (the CODEFLUSS SDK's resources and
+runtime, and the golden trees' resources, whose names are long and hostile) is changed
+in ways black keeps and in ways it does not, and whenever the excerpts say "unchanged",
+black formatting the whole module must agree. They run with the black release pinned
+in requirements/dev.txt, which is `TESTED_BLACK`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+
+import black
+import pytest
+
+from generator import format as formatting
+from generator.black_splice import TESTED_BLACK, unchanged_by_black
+from generator.format import format_files
+from generator.render import RenderedFile
+
+from .conftest import ROOT
+
+MODE = black.Mode(line_length=88, target_versions={black.TargetVersion.PY311})
+MODULES = sorted(
+    [
+        *(ROOT / "generated" / "codefluss" / "resources").glob("*.py"),
+        *(ROOT / "generated" / "codefluss").glob("_*.py"),
+        *(ROOT / "tests" / "golden").glob("*/expected/*/resources/*.py"),
+    ]
+)
+LONG = "an_extraordinarily_long_parameter_name_that_no_line_can_hold: int = 0"
+
+
+@cache
+def whole(text: str) -> str:
+    return black.format_str(text, mode=MODE)
+
+
+def excerpt_format(calls: list[str]) -> Callable[[str], str]:
+    def format_excerpt(text: str) -> str:
+        calls.append(text)
+        return black.format_str(text, mode=MODE)
+
+    return format_excerpt
+
+
+def methods(text: str) -> list[tuple[int, int]]:
+    """(first line, end) of each method of the module's classes, 0-based."""
+    found = []
+    for statement in ast.parse(text).body:
+        if isinstance(statement, ast.ClassDef):
+            for item in statement.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    first = min([item.lineno, *(d.lineno for d in item.decorator_list)])
+                    assert item.end_lineno is not None
+                    found.append((first - 1, item.end_lineno))
+    return found
+
+
+# Changes to one method's lines. The first two keep black's style; the others break it
+# in the ways black mends: a line too long, blank lines, a magic trailing comma.
+def reworded(lines: list[str]) -> list[str]:
+    return [re.sub(r'"([A-Z][a-z]+)', r'"Revised \1', line, count=1) for line in lines]
+
+
+def renamed(lines: list[str]) -> list[str]:
+    return [line.replace("self", "this") for line in lines]
+
+
+def lengthened(lines: list[str]) -> list[str]:
+    return [lines[0].replace("self", f"self, {LONG}", 1), *lines[1:]]
+
+
+def spaced(lines: list[str]) -> list[str]:
+    return [*lines[:-1], "", "", lines[-1]]
+
+
+def trailing_comma(lines: list[str]) -> list[str]:
+    changed = list(lines)
+    for index, line in enumerate(changed):
+        if re.search(r"\(\w[^()]*\)$", line):
+            changed[index] = line[:-1] + ",)"
+            break
+    return changed
+
+
+CHANGES = [reworded, renamed, lengthened, spaced, trailing_comma]
+
+
+def inner_methods(text: str) -> set[int]:
+    """The first lines of the methods that have a method before and after them in
+    their class."""
+    inner = set()
+    for statement in ast.parse(text).body:
+        if isinstance(statement, ast.ClassDef):
+            defs = [
+                item
+                for item in statement.body
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+            ]
+            for item in defs[1:-1]:
+                inner.add(
+                    min([item.lineno, *(d.lineno for d in item.decorator_list)]) - 1
+                )
+    return inner
+
+
+def changed_modules() -> Iterator[tuple[str, str, str, bool]]:
+    """(id, before, after, inner): each module black keeps, and a change to one method,
+    which has neighbours in its class or not."""
+    for path in MODULES:
+        before = path.read_text(encoding="utf-8")
+        lines = before.split("\n")
+        inner = inner_methods(before)
+        for number, (first, end) in enumerate(methods(before)):
+            change = CHANGES[number % len(CHANGES)]
+            after = "\n".join([*lines[:first], *change(lines[first:end]), *lines[end:]])
+            if after != before and _parses(after):
+                name = f"{path.relative_to(ROOT)}:{first + 1}:{change.__name__}"
+                yield name, before, after, first in inner
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except SyntaxError:  # a trailing comma where Python takes none
+        return False
+    return True
+
+
+CASES = list(changed_modules())
+
+
+def test_the_pinned_black_is_the_one_the_excerpts_are_tested_with() -> None:
+    assert black.__version__ == TESTED_BLACK
+
+
+def test_the_modules_are_ones_black_keeps() -> None:
+    assert len(MODULES) >= 15
+    for path in MODULES:
+        text = path.read_text(encoding="utf-8")
+        assert whole(text) == text, path
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), [c[1:3] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_unchanged_by_the_excerpts_means_unchanged_by_black(
+    before: str, after: str
+) -> None:
+    if unchanged_by_black(before, after, excerpt_format([])):
+        assert whole(after) == after
+
+
+def test_the_excerpts_show_every_kept_change_to_a_method_between_two_others() -> None:
+    # Not a proof, but the point: a change in black's style to a method with
+    # neighbours in its class is shown so; one that black mends never is; and the
+    # first and last method of a class are left to black.
+    shown: dict[tuple[str, bool], list[bool]] = {}
+    for _, before, after, inner in CASES:
+        kind = "kept" if whole(after) == after else "mended"
+        verdict = unchanged_by_black(before, after, excerpt_format([]))
+        shown.setdefault((kind, inner), []).append(verdict)
+    assert len(shown["kept", True]) >= 40 and len(shown["mended", True]) >= 30
+    assert all(shown["kept", True])
+    assert not any(shown["mended", True] + shown["mended", False])
+    assert not any(shown["kept", False])
+
+
+def test_an_excerpt_is_the_class_line_and_the_changed_method_between_neighbours() -> (
+    None
+):
+    before = (ROOT / "generated/codefluss/resources/pages.py").read_text()
+    lines = before.split("\n")
+    first, end = methods(before)[4]
+    after = "\n".join([*lines[:first], *reworded(lines[first:end]), *lines[end:]])
+    calls: list[str] = []
+
+    assert unchanged_by_black(before, after, excerpt_format(calls))
+
+    [excerpt] = calls
+    (p_first, _), _, (_, n_end) = methods(after)[3:6]
+    assert excerpt.split("\n")[0].startswith("class ")
+    assert excerpt.split("\n")[1:-1] == after.split("\n")[p_first:n_end]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            lambda t: t.replace("\n\n    def ", "\n\n\n    def ", 1), id="gap"
+        ),
+        pytest.param(lambda t: t.replace("import ", "import  ", 1), id="imports"),
+        pytest.param(lambda t: t + "# fmt: off\n", id="fmt-directive"),
+        pytest.param(
+            lambda t: t.replace("class ", "@final\nclass ", 1), id="decorated"
+        ),
+    ],
+)
+def test_a_change_outside_methods_is_left_to_black(
+    change: Callable[[str], str],
+) -> None:
+    before = (ROOT / "generated/codefluss/resources/pages.py").read_text()
+    after = change(before)
+    assert after != before
+    calls: list[str] = []
+    assert not unchanged_by_black(before, after, excerpt_format(calls))
+    assert calls == []
+
+
+def test_a_changed_first_or_last_method_is_left_to_black() -> None:
+    before = (ROOT / "generated/codefluss/resources/pages.py").read_text()
+    lines = before.split("\n")
+    for first, end in (methods(before)[0], methods(before)[-1]):
+        after = "\n".join([*lines[:first], *renamed(lines[first:end]), *lines[end:]])
+        assert after != before
+        assert not unchanged_by_black(before, after, excerpt_format([]))
+
+
+def test_format_files_checks_a_long_module_by_its_excerpts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = (ROOT / "generated/codefluss/resources/pages.py").read_text()
+    lines = before.split("\n")
+    first, end = methods(before)[4]
+    after = "\n".join([*lines[:first], *reworded(lines[first:end]), *lines[end:]])
+    mended = after.replace("self", f"self, {LONG}", 1)  # in the first method
+    formatted: list[str] = []
+    original = black.format_str
+
+    def counting(text: str, *, mode: black.Mode) -> str:
+        formatted.append(text)
+        return original(text, mode=mode)
+
+    monkeypatch.setattr(black, "format_str", counting)
+
+    path = "codefluss/resources/pages.py"
+    assert format_files([RenderedFile(path, before)], tmp_path) == {path: before}
+    assert formatted == [before]  # formatted whole, and remembered as kept
+
+    assert format_files([RenderedFile(path, after)], tmp_path) == {path: after}
+    assert len(formatted) == 2 and formatted[1] != after  # only an excerpt
+
+    # A change the excerpts cannot show kept goes to black whole.
+    assert format_files([RenderedFile(path, mended)], tmp_path) == {
+        path: original(mended, mode=formatting.mode())
+    }
+    assert formatted[-1] == mended
+
+
+def test_format_files_formats_whole_with_another_black(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = (ROOT / "generated/codefluss/resources/pages.py").read_text()
+    lines = before.split("\n")
+    first, end = methods(before)[4]
+    after = "\n".join([*lines[:first], *reworded(lines[first:end]), *lines[end:]])
+    path = "codefluss/resources/pages.py"
+    format_files([RenderedFile(path, before)], tmp_path)
+
+    monkeypatch.setattr(formatting, "_black_version", lambda: "99.1.0")
+    formatted: list[str] = []
+    original = black.format_str
+
+    def counting(text: str, *, mode: black.Mode) -> str:
+        formatted.append(text)
+        return original(text, mode=mode)
+
+    monkeypatch.setattr(black, "format_str", counting)
+    assert format_files([RenderedFile(path, after)], tmp_path) == {path: after}
+    assert formatted == [after]
