@@ -4,9 +4,8 @@ The watcher runs `pipeline.generate` once, then waits for a change to a file tha
 run read (every file of the document, and the config file, present or not), and
 runs again. All runs share one `pipeline.Session`, which keeps the validator,
 Jinja and black imported and warm between runs: after a change to one operation
-of a small document a run takes 0.1 to 0.2 s, half of it black formatting the
-changed module, where a fresh `generate` command takes half a second, most of it
-imports (BENCHMARKS.md).
+of a small document a run takes about a tenth of a second, where a fresh `generate`
+command takes half a second, most of it imports (BENCHMARKS.md).
 
 On Linux the watcher sleeps on inotify events for the files' directories, and
 looks at the files when one arrives (and once a second regardless, for file
