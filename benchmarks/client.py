@@ -172,8 +172,8 @@ def _import_codefluss() -> tuple[Any, Any]:
     if str(GENERATED) not in sys.path:
         sys.path.insert(0, str(GENERATED))
     # The package under test, found in generated/ (and typed only there).
-    import codefluss  # type: ignore[import-not-found]  # noqa: PLC0415
-    import codefluss.models  # type: ignore[import-not-found]  # noqa: PLC0415
+    import codefluss  # type: ignore[import-not-found, unused-ignore]  # noqa: PLC0415
+    import codefluss.models  # type: ignore[import-not-found, unused-ignore]  # noqa: PLC0415
 
     return codefluss, codefluss.models
 

@@ -3,11 +3,12 @@ that changed.
 
 After a change to one operation, its resource module differs from the last run's in
 two methods, the sync one and the async one, and black would format the whole module
-again: half of a watched run on a small document (BENCHMARKS.md), and at about 0.07 ms
-a line, seconds for a resource of a few hundred operations. When black left the module's last text as it was, and the new
-text differs from it only inside some methods, it is enough to format each run of
-changed methods with the method before it and the method after it, under their class
-line: if black leaves those excerpts as they are, it leaves the whole module as it is.
+again: half of a watched run on a small document (BENCHMARKS.md), and at about
+0.07 ms a line, seconds for a resource of a few hundred operations. When black left
+the module's last text as it was, and the new text differs from it only inside some
+methods, it is enough to format each run of changed methods with the method before it
+and the method after it, under their class line: if black leaves those excerpts as
+they are, it leaves the whole module as it is.
 
 Why that holds, for black's stable (not preview) style of `.py` files, with its target
 versions given: black formats a module line by line. Each logical line is laid out
