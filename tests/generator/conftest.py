@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import black
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,3 +148,17 @@ def start(*args: str | Path, cache: Path, group: bool = False) -> subprocess.Pop
         text=True,
         process_group=0 if group else None,
     )
+
+
+@pytest.fixture
+def format_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts black is asked to format."""
+    calls: list[str] = []
+    original = black.format_str
+
+    def counting(text: str, *, mode: black.Mode) -> str:
+        calls.append(text)
+        return original(text, mode=mode)
+
+    monkeypatch.setattr(black, "format_str", counting)
+    return calls

@@ -136,6 +136,17 @@ def _parses(text: str) -> bool:
 
 
 CASES = list(changed_modules())
+PAGES = (ROOT / "generated/codefluss/resources/pages.py").read_text(encoding="utf-8")
+PAGES_PATH = "codefluss/resources/pages.py"
+
+
+def with_method_changed(
+    text: str, index: int, change: Callable[[list[str]], list[str]]
+) -> str:
+    """`text` with the `index`th method of its classes changed."""
+    lines = text.split("\n")
+    first, end = methods(text)[index]
+    return "\n".join([*lines[:first], *change(lines[first:end]), *lines[end:]])
 
 
 def test_the_pinned_black_is_the_one_the_excerpts_are_tested_with() -> None:
@@ -177,13 +188,10 @@ def test_the_excerpts_show_every_kept_change_to_a_method_between_two_others() ->
 def test_an_excerpt_is_the_class_line_and_the_changed_method_between_neighbours() -> (
     None
 ):
-    before = (ROOT / "generated/codefluss/resources/pages.py").read_text()
-    lines = before.split("\n")
-    first, end = methods(before)[4]
-    after = "\n".join([*lines[:first], *reworded(lines[first:end]), *lines[end:]])
+    after = with_method_changed(PAGES, 4, reworded)
     calls: list[str] = []
 
-    assert unchanged_by_black(before, after, excerpt_format(calls))
+    assert unchanged_by_black(PAGES, after, excerpt_format(calls))
 
     [excerpt] = calls
     (p_first, _), _, (_, n_end) = methods(after)[3:6]
@@ -207,72 +215,52 @@ def test_an_excerpt_is_the_class_line_and_the_changed_method_between_neighbours(
 def test_a_change_outside_methods_is_left_to_black(
     change: Callable[[str], str],
 ) -> None:
-    before = (ROOT / "generated/codefluss/resources/pages.py").read_text()
-    after = change(before)
-    assert after != before
+    after = change(PAGES)
+    assert after != PAGES
     calls: list[str] = []
-    assert not unchanged_by_black(before, after, excerpt_format(calls))
+    assert not unchanged_by_black(PAGES, after, excerpt_format(calls))
     assert calls == []
 
 
 def test_a_changed_first_or_last_method_is_left_to_black() -> None:
-    before = (ROOT / "generated/codefluss/resources/pages.py").read_text()
-    lines = before.split("\n")
-    for first, end in (methods(before)[0], methods(before)[-1]):
-        after = "\n".join([*lines[:first], *renamed(lines[first:end]), *lines[end:]])
-        assert after != before
-        assert not unchanged_by_black(before, after, excerpt_format([]))
+    for index in (0, -1):
+        after = with_method_changed(PAGES, index, renamed)
+        assert after != PAGES
+        assert not unchanged_by_black(PAGES, after, excerpt_format([]))
 
 
 def test_format_files_checks_a_long_module_by_its_excerpts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, format_calls: list[str]
 ) -> None:
-    before = (ROOT / "generated/codefluss/resources/pages.py").read_text()
-    lines = before.split("\n")
-    first, end = methods(before)[4]
-    after = "\n".join([*lines[:first], *reworded(lines[first:end]), *lines[end:]])
-    mended = after.replace("self", f"self, {LONG}", 1)  # in the first method
-    formatted: list[str] = []
-    original = black.format_str
+    after = with_method_changed(PAGES, 4, reworded)
+    mended = with_method_changed(after, 3, spaced)
 
-    def counting(text: str, *, mode: black.Mode) -> str:
-        formatted.append(text)
-        return original(text, mode=mode)
+    assert format_files([RenderedFile(PAGES_PATH, PAGES)], tmp_path) == {
+        PAGES_PATH: PAGES
+    }
+    assert format_calls == [PAGES]  # formatted whole, and remembered as kept
 
-    monkeypatch.setattr(black, "format_str", counting)
-
-    path = "codefluss/resources/pages.py"
-    assert format_files([RenderedFile(path, before)], tmp_path) == {path: before}
-    assert formatted == [before]  # formatted whole, and remembered as kept
-
-    assert format_files([RenderedFile(path, after)], tmp_path) == {path: after}
-    assert len(formatted) == 2 and formatted[1] != after  # only an excerpt
+    assert format_files([RenderedFile(PAGES_PATH, after)], tmp_path) == {
+        PAGES_PATH: after
+    }
+    assert len(format_calls) == 2 and format_calls[1] != after  # only an excerpt
 
     # A change the excerpts cannot show kept goes to black whole.
-    assert format_files([RenderedFile(path, mended)], tmp_path) == {
-        path: original(mended, mode=formatting.mode())
+    assert format_files([RenderedFile(PAGES_PATH, mended)], tmp_path) == {
+        PAGES_PATH: whole(mended)
     }
-    assert formatted[-1] == mended
+    assert whole(mended) != mended
+    assert format_calls[-1] == mended
 
 
 def test_format_files_formats_whole_with_another_black(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, format_calls: list[str]
 ) -> None:
-    before = (ROOT / "generated/codefluss/resources/pages.py").read_text()
-    lines = before.split("\n")
-    first, end = methods(before)[4]
-    after = "\n".join([*lines[:first], *reworded(lines[first:end]), *lines[end:]])
-    path = "codefluss/resources/pages.py"
-    format_files([RenderedFile(path, before)], tmp_path)
+    after = with_method_changed(PAGES, 4, reworded)
+    format_files([RenderedFile(PAGES_PATH, PAGES)], tmp_path)
 
     monkeypatch.setattr(formatting, "_black_version", lambda: "99.1.0")
-    formatted: list[str] = []
-    original = black.format_str
-
-    def counting(text: str, *, mode: black.Mode) -> str:
-        formatted.append(text)
-        return original(text, mode=mode)
-
-    monkeypatch.setattr(black, "format_str", counting)
-    assert format_files([RenderedFile(path, after)], tmp_path) == {path: after}
-    assert formatted == [after]
+    assert format_files([RenderedFile(PAGES_PATH, after)], tmp_path) == {
+        PAGES_PATH: after
+    }
+    assert format_calls == [PAGES, after]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import black
 import pytest
 
 from generator import format as formatting
@@ -14,20 +13,6 @@ from generator.render import RenderedFile
 
 UGLY = "def f( a,b ):\n  return {'a':a,'b':b}\n"
 PRETTY = 'def f(a, b):\n    return {"a": a, "b": b}\n'
-
-
-@pytest.fixture
-def format_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The texts black is asked to format."""
-    calls: list[str] = []
-    original = black.format_str
-
-    def counting(text: str, *, mode: black.Mode) -> str:
-        calls.append(text)
-        return original(text, mode=mode)
-
-    monkeypatch.setattr(black, "format_str", counting)
-    return calls
 
 
 def test_python_files_are_formatted_and_others_kept() -> None:
