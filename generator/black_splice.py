@@ -6,27 +6,29 @@ two methods, the sync one and the async one, and black would format the whole mo
 again: half of a watched run on a small document (BENCHMARKS.md), and at about
 0.07 ms a line, seconds for a resource of a few hundred operations. When black left
 the module's last text as it was, and the new text differs from it only inside some
-methods, it is enough to format each run of changed methods with the method before it
-and the method after it, under their class line: if black leaves those excerpts as
-they are, it leaves the whole module as it is.
+methods, it is enough to format each run of changed methods with what comes before and
+after it: the method before it under its class line (or, for a class's first method,
+the class line and what follows it), and the method after it (or, for a class's last
+method, the statement that follows the class). If black leaves those excerpts as they
+are, it leaves the whole module as it is.
 
 Why that holds, for black's stable (not preview) style of `.py` files, with its target
 versions given: black formats a module line by line. Each logical line is laid out
 from its own statement; the blank lines before it follow from that line, the line
 before it, the definitions enclosing it and a comment before it, and no line's
 layout looks at a later definition (black does that only for `.pyi` stubs). So every
-line outside the changed methods and their two neighbours is laid out as it was in
-the last text, which black left as it was; the lines of the neighbours and the
-changed methods are laid out as in the excerpt, where everything each of their lines
-depends on is the same as in the module. Only the blank lines before the first
-neighbour differ (a class line comes before it in the excerpt), and those follow the
-module's unchanged lines before it.
+line outside an excerpt is laid out as it was in the last text, which black left as it
+was; the lines of an excerpt are laid out as in the excerpt, where everything each of
+them depends on is the same as in the module. Only the blank lines before an
+excerpt's first line differ (in the excerpt nothing, or a class line, comes before
+it), and those follow the module's unchanged lines before it.
 
 That argument rests on how black decides, which may change with black, so the excerpts
 are used only with the black release the tests compare them against
 (`TESTED_BLACK`); with any other the module is formatted whole. Anything this module
-does not recognise (a change outside methods, a changed first or last method of a
-class, comments between methods, `fmt:` directives) also leaves it to black, whole.
+does not recognise (a change outside methods, a method of a decorated class, a class
+followed by a statement longer than `TAIL` lines, comments between methods, `fmt:`
+directives) also leaves it to black, whole.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ from typing import NamedTuple
 # The black release whose decisions the tests have compared with these excerpts, on
 # every method of the generated modules (tests/generator/test_black_splice.py).
 TESTED_BLACK = "26.10.1"
+# The longest statement after a class that an excerpt ending with the class's last
+# method takes in (in a resource module, the small class that follows it).
+TAIL = 150
 
 
 class _Method(NamedTuple):
@@ -51,6 +56,7 @@ class _Outline(NamedTuple):
     methods: list[_Method]
     between: list[list[str]]  # the lines before, between and after the methods
     headers: dict[int, str]  # class index -> its one-line `class ...:` header
+    statements: list[tuple[int, int]]  # (first line, end) of each top-level statement
 
 
 def unchanged_by_black(
@@ -89,6 +95,7 @@ def _outline(text: str) -> _Outline | None:
     lines = text.split("\n")
     methods: list[_Method] = []
     headers: dict[int, str] = {}
+    statements = [(_first_line(s), s.end_lineno or s.lineno) for s in tree.body]
     for index, statement in enumerate(tree.body):
         if not isinstance(statement, ast.ClassDef) or statement.decorator_list:
             continue
@@ -98,12 +105,17 @@ def _outline(text: str) -> _Outline | None:
         headers[index] = header
         for item in statement.body:
             if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                first = min([item.lineno, *(d.lineno for d in item.decorator_list)])
                 assert item.end_lineno is not None
-                methods.append(_Method(index, first - 1, item.end_lineno))
+                methods.append(_Method(index, _first_line(item), item.end_lineno))
     edges = [0, *(edge for m in methods for edge in (m.start, m.end)), len(lines)]
     between = [lines[edges[i] : edges[i + 1]] for i in range(0, len(edges), 2)]
-    return _Outline(lines, methods, between, headers)
+    return _Outline(lines, methods, between, headers, statements)
+
+
+def _first_line(statement: ast.stmt) -> int:
+    """A statement's first line, its first decorator's if it has any; 0-based."""
+    decorators: list[ast.expr] = getattr(statement, "decorator_list", [])
+    return min([statement.lineno, *(d.lineno for d in decorators)]) - 1
 
 
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:
@@ -118,17 +130,52 @@ def _runs(indexes: list[int]) -> list[tuple[int, int]]:
 
 
 def _excerpt(outline: _Outline, first: int, last: int) -> str | None:
-    """The class line, then the methods `first` to `last` with the method before and
-    the method after them, as the module has them; None if the run has no neighbour
-    in its class on either side, or something other than blank lines lies between."""
-    methods = outline.methods
-    if first == 0 or last == len(methods) - 1:
+    """What black needs to lay out the methods `first` to `last` as the module does:
+    from the method before them, under the class line, or from the class line if they
+    open the class; to the method after them or, if they close the class, through the
+    statement after it. None where something other than blank lines lies between
+    these, or that statement is longer than `TAIL` lines."""
+    methods, lines = outline.methods, outline.lines
+    cls = methods[first].cls
+    if any(m.cls != cls for m in methods[first : last + 1]):
         return None
-    before, after = methods[first - 1], methods[last + 1]
-    if len({m.cls for m in methods[first - 1 : last + 2]}) != 1:
+    if first > 0 and methods[first - 1].cls == cls:
+        header, start, gaps_from = (
+            [outline.headers[cls]],
+            methods[first - 1].start,
+            first,
+        )
+    else:  # the class line and what precedes the first method are part of the excerpt
+        header, start, gaps_from = [], outline.statements[cls][0], first + 1
+    end: int | None
+    if last + 1 < len(methods) and methods[last + 1].cls == cls:
+        end, gaps_to = methods[last + 1].end, last + 1
+    else:
+        end, gaps_to = _after_class(outline, cls, methods[last].end), last
+    if end is None:
         return None
     # The lines between each two of these methods: blank, or nothing is known of them.
-    if any(line.strip() for gap in outline.between[first : last + 2] for line in gap):
+    if any(
+        line.strip() for gap in outline.between[gaps_from : gaps_to + 1] for line in gap
+    ):
         return None
-    body = outline.lines[before.start : after.end]
-    return "\n".join([outline.headers[before.cls], *body]) + "\n"
+    return "\n".join([*header, *lines[start:end]]) + "\n"
+
+
+def _after_class(outline: _Outline, cls: int, last_method_end: int) -> int | None:
+    """Where an excerpt ending with the class's last method ends: after the statement
+    that follows the class, or at the class's end if it is the module's last. None if
+    the class goes on after its last method, or anything but blank lines, or a long
+    statement, follows it."""
+    class_end = outline.statements[cls][1]
+    if class_end != last_method_end:
+        return None
+    if cls + 1 == len(outline.statements):
+        rest = outline.lines[class_end:]
+        return class_end if not any(line.strip() for line in rest) else None
+    start, end = outline.statements[cls + 1]
+    if end - start > TAIL or any(
+        line.strip() for line in outline.lines[class_end:start]
+    ):
+        return None
+    return end
