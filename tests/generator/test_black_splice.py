@@ -64,8 +64,9 @@ def methods(text: str) -> list[tuple[int, int]]:
     return found
 
 
-# Changes to one method's lines. The first two keep black's style; the others break it
-# in the ways black mends: a line too long, blank lines, a magic trailing comma.
+# Changes to one method's lines. The first two and the last two keep black's style;
+# the others break it in the ways black mends: a line too long, blank lines, a magic
+# trailing comma.
 def reworded(lines: list[str]) -> list[str]:
     return [re.sub(r'"([A-Z][a-z]+)', r'"Revised \1', line, count=1) for line in lines]
 
@@ -91,7 +92,17 @@ def trailing_comma(lines: list[str]) -> list[str]:
     return changed
 
 
-CHANGES = [reworded, renamed, lengthened, spaced, trailing_comma]
+def stubbed(lines: list[str]) -> list[str]:
+    # A one-line dummy implementation, after which black counts blank lines apart.
+    return ["    def replaced(self) -> None: ..."]
+
+
+def nested(lines: list[str]) -> list[str]:
+    # A definition at the end of the method, from which the next line dedents twice.
+    return [*lines, "", "        def inner() -> None:", "            pass"]
+
+
+CHANGES = [reworded, renamed, lengthened, spaced, trailing_comma, stubbed, nested]
 
 
 def inner_methods(text: str) -> set[int]:
@@ -179,11 +190,14 @@ def test_the_excerpts_show_nearly_every_kept_change_and_no_other() -> None:
         kind = "kept" if whole(after) == after else "mended"
         verdict = unchanged_by_black(before, after, excerpt_format([]))
         shown.setdefault((kind, inner), []).append(verdict)
-    assert len(shown["kept", True]) >= 40 and len(shown["mended", True]) >= 30
+    assert len(shown["kept", True]) >= 40 and len(shown["mended", True]) >= 25
     assert all(shown["kept", True])
     assert not any(shown["mended", True] + shown["mended", False])
+    # A class's first or last method: not where the class is decorated, or followed
+    # by a long statement (an async resource class after a raw-response one).
     first_or_last = shown["kept", False]
-    assert len(first_or_last) >= 30 and first_or_last.count(False) <= 3
+    assert len(first_or_last) >= 30
+    assert first_or_last.count(True) >= 0.8 * len(first_or_last)
 
 
 def test_an_excerpt_is_the_class_line_and_the_changed_method_between_neighbours() -> (
