@@ -58,7 +58,7 @@ def format_files(
             done[file.path] = file.text
         elif (cached := cache.get(file.text.encode())) is not None:
             done[file.path] = cached
-        elif _unchanged_since(file, kept_as_is.get(file.path.encode())):
+        elif _unchanged_since(file, kept_as_is):
             done[file.path] = file.text
             cache.put(file.text.encode(), file.text)
             kept_as_is.put(file.path.encode(), file.text)
@@ -87,10 +87,13 @@ def format_files(
     return {file.path: done[file.path] for file in files}
 
 
-def _unchanged_since(file: RenderedFile, before: str | None) -> bool:
-    """Whether black would leave `file` as it is, shown from `before`, a text of the
-    same path that it left as it was, by formatting only the methods that changed."""
-    if before is None or file.text.count("\n") < SPLICE_LINES:
+def _unchanged_since(file: RenderedFile, kept_as_is: TextStore) -> bool:
+    """Whether black would leave a long `file` as it is, shown from the last text of
+    its path that black left as it was, by formatting only the methods that changed."""
+    if file.text.count("\n") < SPLICE_LINES:
+        return False
+    before = kept_as_is.get(file.path.encode())
+    if before is None:
         return False
     from black.parsing import InvalidInput  # noqa: PLC0415 - see LINE_LENGTH's note
 
