@@ -55,7 +55,6 @@ class _Outline(NamedTuple):
     lines: list[str]
     methods: list[_Method]
     between: list[list[str]]  # the lines before, between and after the methods
-    headers: dict[int, str]  # class index -> its one-line `class ...:` header
     statements: list[tuple[int, int]]  # (first line, end) of each top-level statement
 
 
@@ -79,7 +78,7 @@ def unchanged_by_black(
         for index, (was, now) in enumerate(zip(old.methods, new.methods, strict=True))
         if old.lines[was.start : was.end] != new.lines[now.start : now.end]
     ]
-    for first, last in _runs(changed):
+    for first, last in _runs(new.methods, changed):
         excerpt = _excerpt(new, first, last)
         if excerpt is None or format_str(excerpt) != excerpt:
             return False
@@ -94,7 +93,6 @@ def _outline(text: str) -> _Outline | None:
         return None
     lines = text.split("\n")
     methods: list[_Method] = []
-    headers: dict[int, str] = {}
     statements = [(_first_line(s), s.end_lineno or s.lineno) for s in tree.body]
     for index, statement in enumerate(tree.body):
         if not isinstance(statement, ast.ClassDef) or statement.decorator_list:
@@ -102,14 +100,13 @@ def _outline(text: str) -> _Outline | None:
         header = lines[statement.lineno - 1]
         if not header.startswith("class ") or not header.endswith(":"):
             continue  # a header over several lines, or with a comment
-        headers[index] = header
         for item in statement.body:
             if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                 assert item.end_lineno is not None
                 methods.append(_Method(index, _first_line(item), item.end_lineno))
     edges = [0, *(edge for m in methods for edge in (m.start, m.end)), len(lines)]
     between = [lines[edges[i] : edges[i + 1]] for i in range(0, len(edges), 2)]
-    return _Outline(lines, methods, between, headers, statements)
+    return _Outline(lines, methods, between, statements)
 
 
 def _first_line(statement: ast.stmt) -> int:
@@ -118,11 +115,15 @@ def _first_line(statement: ast.stmt) -> int:
     return min([statement.lineno, *(d.lineno for d in decorators)]) - 1
 
 
-def _runs(indexes: list[int]) -> list[tuple[int, int]]:
-    """(first, last) of each run of consecutive indexes."""
+def _runs(methods: list[_Method], indexes: list[int]) -> list[tuple[int, int]]:
+    """(first, last) of each run of consecutive indexes of methods of one class."""
     runs: list[tuple[int, int]] = []
     for index in indexes:
-        if runs and runs[-1][1] == index - 1:
+        if (
+            runs
+            and runs[-1][1] == index - 1
+            and methods[index - 1].cls == methods[index].cls
+        ):
             runs[-1] = (runs[-1][0], index)
         else:
             runs.append((index, index))
@@ -137,14 +138,10 @@ def _excerpt(outline: _Outline, first: int, last: int) -> str | None:
     these, or that statement is longer than `TAIL` lines."""
     methods, lines = outline.methods, outline.lines
     cls = methods[first].cls
-    if any(m.cls != cls for m in methods[first : last + 1]):
-        return None
     if first > 0 and methods[first - 1].cls == cls:
-        header, start, gaps_from = (
-            [outline.headers[cls]],
-            methods[first - 1].start,
-            first,
-        )
+        # The class line: its one line, as `_outline` found it.
+        header = [lines[outline.statements[cls][0]]]
+        start, gaps_from = methods[first - 1].start, first
     else:  # the class line and what precedes the first method are part of the excerpt
         header, start, gaps_from = [], outline.statements[cls][0], first + 1
     end: int | None

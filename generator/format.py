@@ -95,23 +95,18 @@ def _unchanged_since(file: RenderedFile, kept_as_is: TextStore) -> bool:
     before = kept_as_is.get(file.path.encode())
     if before is None:
         return False
+    import black  # noqa: PLC0415 - see the note on LINE_LENGTH
     from black.parsing import InvalidInput  # noqa: PLC0415 - see LINE_LENGTH's note
 
     from .black_splice import TESTED_BLACK, unchanged_by_black  # noqa: PLC0415
 
-    if _black_version() != TESTED_BLACK:
+    # Not from the package's metadata: reading it takes about 60 ms, what excerpts save.
+    if getattr(black, "__version__", None) != TESTED_BLACK:
         return False  # the reasoning behind the excerpts is tested with that one only
     try:
         return unchanged_by_black(before, file.text, _format_excerpt)
     except InvalidInput:
         return False  # black formats the whole file, and words the error
-
-
-@cache
-def _black_version() -> str:
-    from importlib.metadata import version  # noqa: PLC0415
-
-    return version("black")
 
 
 def _format_excerpt(text: str) -> str:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from .bundle import Bundle
+    from .load import Document
     from .model import Package
     from .verdicts import Parts
 
@@ -251,8 +252,15 @@ def _load(spec: Path) -> Bundle:
     from .load import load_document  # noqa: PLC0415
 
     document = load_document(spec)
-    try:
+    with _naming_sources(document):
         return bundle(document)
+
+
+@contextlib.contextmanager
+def _naming_sources(document: Document) -> Iterator[None]:
+    """A `SpecError` raised within names the document's files as its `sources`."""
+    try:
+        yield
     except SpecError as error:
         error.sources = tuple(sorted(document.digests))
         raise
@@ -268,7 +276,7 @@ def _compute(
 ) -> tuple[dict[str, bytes], list[Diagnostic], Package]:
     """Build, render and format the package while `validation` runs."""
     built = Diagnostics()
-    try:
+    with _naming_sources(bundled.document):
         if validation.finished:
             validation.check()
         try:
@@ -277,9 +285,6 @@ def _compute(
             validation.check()  # the document's own errors explain a failure best
             raise
         validation.check()
-    except SpecError as error:
-        error.sources = tuple(sorted(bundled.document.digests))
-        raise
     stages.done("validate", validation.seconds)
     diagnostics = Diagnostics()
     for diagnostic in [*validation.result(), *built.items]:

@@ -20,7 +20,6 @@ from pathlib import Path
 import black
 import pytest
 
-from generator import format as formatting
 from generator.black_splice import TESTED_BLACK, unchanged_by_black
 from generator.format import format_files
 from generator.render import RenderedFile
@@ -151,6 +150,14 @@ PAGES = (ROOT / "generated/codefluss/resources/pages.py").read_text(encoding="ut
 PAGES_PATH = "codefluss/resources/pages.py"
 
 
+def excerpt_of_pages(text: str, index: int) -> str:
+    """The excerpt for the `index`th method of the pages module, a method of `Pages`
+    between two others: `Pages`' class line, then the three methods."""
+    (first, _), _, (_, end) = methods(text)[index - 1 : index + 2]
+    lines = ["class Pages(SyncAPIResource):", *text.split("\n")[first:end]]
+    return "\n".join(lines) + "\n"
+
+
 def with_method_changed(
     text: str, index: int, change: Callable[[list[str]], list[str]]
 ) -> str:
@@ -208,10 +215,7 @@ def test_an_excerpt_is_the_class_line_and_the_changed_method_between_neighbours(
 
     assert unchanged_by_black(PAGES, after, excerpt_format(calls))
 
-    [excerpt] = calls
-    (p_first, _), _, (_, n_end) = methods(after)[3:6]
-    assert excerpt.split("\n")[0].startswith("class ")
-    assert excerpt.split("\n")[1:-1] == after.split("\n")[p_first:n_end]
+    assert calls == [excerpt_of_pages(after, 4)]
 
 
 @pytest.mark.parametrize(
@@ -286,7 +290,7 @@ def test_format_files_checks_a_long_module_by_its_excerpts(
     assert format_files([RenderedFile(PAGES_PATH, after)], tmp_path) == {
         PAGES_PATH: after
     }
-    assert len(format_calls) == 2 and format_calls[1] != after  # only an excerpt
+    assert format_calls[1:] == [excerpt_of_pages(after, 4)]  # not the module
 
     # A change the excerpts cannot show kept goes to black whole.
     assert format_files([RenderedFile(PAGES_PATH, mended)], tmp_path) == {
@@ -302,7 +306,7 @@ def test_format_files_formats_whole_with_another_black(
     after = with_method_changed(PAGES, 4, reworded)
     format_files([RenderedFile(PAGES_PATH, PAGES)], tmp_path)
 
-    monkeypatch.setattr(formatting, "_black_version", lambda: "99.1.0")
+    monkeypatch.setattr(black, "__version__", "99.1.0")
     assert format_files([RenderedFile(PAGES_PATH, after)], tmp_path) == {
         PAGES_PATH: after
     }
