@@ -84,6 +84,10 @@ golden: $(VENV)/.installed ## rewrite the golden trees from their specs (review 
 test: setup lint-spec lint typecheck check-drift check-generated ## everything CI checks
 	$(BIN)/pytest -q
 
+# The generator's commands under `make test` run alone, as in CI: a generation server
+# they started (generator/launch.py) would outlive the run.
+test: export OPENAPI_PYTHON_GENERATOR_SERVER = 0
+
 clean: ## remove caches and built artefacts (keeps .venv and node_modules)
 	rm -rf site .mypy_cache .ruff_cache .pytest_cache build dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

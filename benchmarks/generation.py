@@ -4,11 +4,15 @@ Both tools read the same single-file document: the CODEFLUSS document bundled in
 one JSON file, and synthetic documents of growing size. Each tool runs as a user runs
 it, as a command in a fresh process, so that imports and start-up count.
 
-- cold: an empty cache and no output directory;
+- cold: an empty cache, no output directory and no generation server (the run
+  starts one at its end, which is waited for before anything else is timed);
 - warm: the same command again, nothing changed (openapi-python-client has no cache:
   its rerun is a cold run, so only this generator's is measured);
 - one operation changed: one operation gets a new query parameter and summary, then
-  the same command runs again over the previous output and cache;
+  the same command runs again over the previous output and cache; as a user's
+  command is, it is answered by the generation server the first command started
+  (generator/launch.py), and measured once more with `--no-server`, another
+  operation changed;
 - watching: `generate --watch` runs over that output and cache, and the same
   operation is changed again (another parameter, another summary): the time from
   saving the document to the watcher's report that the output is written.
@@ -34,6 +38,7 @@ from typing import Any
 import yaml
 
 from generator.bundle import bundle
+from generator.launch import SWITCH
 from generator.load import load_document
 
 from .measure import Run, median, run_process, user_environment
@@ -55,7 +60,8 @@ class Document:
     spec: Path  # where the tools read it; the variants are copied here in turn
     original: Path
     changed: Path
-    changed_again: Path  # changed otherwise, for the watcher
+    changed_alone: Path  # changed otherwise, for the command with --no-server
+    changed_again: Path  # and otherwise again, for the watcher
     package: str
 
     @property
@@ -72,6 +78,7 @@ class Measurement:
     theirs_cold: list[Run] = field(default_factory=list)
     ours_warm: list[Run] = field(default_factory=list)
     ours_changed: list[Run] = field(default_factory=list)
+    ours_changed_alone: list[Run] = field(default_factory=list)
     ours_watched: list[float] = field(default_factory=list)  # save to report, s
     output: Path | None = None  # the last package this generator wrote
 
@@ -109,6 +116,7 @@ def _document(
     (directory / "spec").mkdir(exist_ok=True)
     original = directory / f"original{suffix}"
     changed = directory / f"changed{suffix}"
+    changed_alone = directory / f"changed-alone{suffix}"
     changed_again = directory / f"changed-again{suffix}"
     spec = directory / "spec" / f"openapi{suffix}"
     _dump(data, original)
@@ -116,12 +124,19 @@ def _document(
         _change_one_operation(data, "revised", "History", "the change history"), changed
     )
     _dump(
+        _change_one_operation(data, "revised alone", "Notes", "the notes"),
+        changed_alone,
+    )
+    _dump(
         _change_one_operation(data, "revised again", "Drafts", "drafts"), changed_again
     )
     shutil.copyfile(original, spec)
     (directory / "spec" / "generator.yaml").write_text(config, encoding="utf-8")
     package = yaml.safe_load(config)["package"]
-    return Document(name, _count(data), spec, original, changed, changed_again, package)
+    return Document(
+        name, _count(data), spec, original, changed, changed_alone, changed_again,
+        package,
+    )  # fmt: skip
 
 
 def _dump(data: dict[str, Any], path: Path) -> None:
@@ -193,11 +208,48 @@ def peer_version(command: Path) -> str:
     return completed.stdout.strip()
 
 
-def run_ours(document: Document, output: Path, cache: Path) -> Run:
-    env = user_environment(XDG_CACHE_HOME=str(cache))
+def run_ours(
+    document: Document, output: Path, cache: Path, *, server: bool = True
+) -> Run:
+    """The generate command, as a user runs it: answered by the generation server
+    if one runs for `cache`, else alone, then starting one; with `server` off, alone.
+
+    A server the command started is waited for (it warms up for about a second), so
+    that it does not run beside what is timed next.
+    """
+    env = _environment(cache, server)
     command: list[str | Path] = [sys.executable, "-m", "generator", "generate"]
     command += [document.spec, output]
-    return run_process([*command, "--quiet"], env=env, cwd=ROOT)
+    run = run_process([*command, "--quiet"], env=env, cwd=ROOT)
+    if server:
+        deadline = time.monotonic() + 120
+        while _server(cache, "status") != 0:
+            if time.monotonic() > deadline:
+                raise RuntimeError("The generation server did not answer in 120 s.")
+            time.sleep(0.1)
+    return run
+
+
+def stop_server(cache: Path) -> None:
+    """Stop the generation server of the commands that use `cache`."""
+    _server(cache, "stop")
+
+
+def _server(cache: Path, action: str) -> int:
+    command = [sys.executable, "-m", "generator", "server", action]
+    return subprocess.run(
+        command,
+        env=_environment(cache, server=True),
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    ).returncode
+
+
+def _environment(cache: Path, server: bool) -> dict[str, str]:
+    # Explicit either way: a CI variable in the benchmark's environment would
+    # otherwise turn the server off.
+    return user_environment(XDG_CACHE_HOME=str(cache), **{SWITCH: str(int(server))})
 
 
 def run_watching(document: Document, output: Path, cache: Path) -> float:
@@ -281,6 +333,9 @@ def measure(document: Document, peer: Path, rounds: int, scratch: Path) -> Measu
 
         shutil.copyfile(document.changed, document.spec)
         result.ours_changed.append(run_ours(document, ours, cache))
+        shutil.copyfile(document.changed_alone, document.spec)
+        result.ours_changed_alone.append(run_ours(document, ours, cache, server=False))
+        stop_server(cache)
         result.ours_watched.append(run_watching(document, ours, cache))
         shutil.copyfile(document.original, document.spec)
 

@@ -1,7 +1,8 @@
-"""`python -m generator`: see `generator.cli`."""
+"""`python -m generator`: see `generator.cli`, and `generator.launch` for how a
+command may be answered by the generation server."""
 
 import sys
 
-from .cli import main
+from .launch import run_command
 
-sys.exit(main())
+sys.exit(run_command(sys.argv[1:]))

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from . import TEMPLATES
 from .errors import Diagnostic
+from .launch import cache_directory
 
 if TYPE_CHECKING:
     from .model import Package
@@ -48,8 +49,7 @@ _VALIDATOR_TOOLS = (
 
 def cache_root() -> Path:
     """`$XDG_CACHE_HOME/openapi-python-generator`, or the same under `~/.cache`."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "openapi-python-generator"
+    return Path(cache_directory(os.environ))
 
 
 def tool_fingerprint(modules: tuple[str, ...]) -> bytes:

@@ -7,10 +7,13 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .config import DEFAULT_CONFIG_NAME, ConfigSource, load_config
 from .errors import Diagnostics, GeneratorError, SpecError, format_warnings
-from .pipeline import generate, load_and_validate
+from .launch import SWITCH
+from .pipeline import Session, generate, load_and_validate
+from .server import IDLE, server_command
 from .write import Change
 
 DESCRIPTION = """\
@@ -22,9 +25,13 @@ are rewritten.
 """
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return 0, or 1 when it failed or something would change."""
+def main(argv: Sequence[str] | None = None, *, session: Session | None = None) -> int:
+    """Run the command line; return 0, or 1 when it failed or something would change.
+
+    A generation server passes its `session`, which generating runs share.
+    """
     args = _parser().parse_args(argv)
+    args.session = session
     try:
         return int(args.run(args))
     except SpecError as error:
@@ -45,13 +52,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+class _Parser(argparse.ArgumentParser):
+    """Options are spelled in full (no `--wat` for `--watch`): `launch` reads them to
+    tell whether the generation server may run a command."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{**kwargs, "allow_abbrev": False})
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m generator",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     gen = commands.add_parser(
         "generate",
@@ -128,7 +145,39 @@ def _parser() -> argparse.ArgumentParser:
         "--quiet", action="store_true", help="print only errors and warnings"
     )
     docs.set_defaults(run=_docs)
+
+    server = commands.add_parser(
+        "server",
+        help="the background server that answers generate and validate commands",
+        description=SERVER_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    server.add_argument(
+        "action",
+        choices=("status", "stop", "run"),
+        help="say whether one runs; stop it; or run one in the foreground",
+    )
+    server.add_argument(
+        "--idle",
+        type=float,
+        default=IDLE,
+        metavar="SECONDS",
+        help=f"with run: exit after this long without a command (default: {IDLE})",
+    )
+    server.set_defaults(run=lambda args: server_command(args.action, args.idle))
     return parser
+
+
+SERVER_DESCRIPTION = f"""\
+The first generate or validate command starts a server in the background, which
+keeps the validator, Jinja and black imported; the next commands from this checkout,
+with this Python and cache directory, are answered by it, a few times faster on a
+small document. It exits after {IDLE // 60} minutes without a command, when the
+generator or a tool it runs changes, and after a command was interrupted.
+
+No server is used with --no-server, with {SWITCH}=0, or where CI is set
+(unless {SWITCH}=1).
+"""
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -140,6 +189,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--quiet", action="store_true", help="print only errors and warnings"
+    )
+    parser.add_argument(
+        "--no-server",
+        action="store_true",
+        help="run in this process, not by the generation server (see `server -h`)",
     )
 
 
@@ -174,6 +228,7 @@ def _generate(args: argparse.Namespace) -> int:
         lenient=args.lenient,
         check=args.check,
         progress=progress,
+        session=args.session,
     )
     if result.warnings:
         print(format_warnings(result.warnings), file=sys.stderr)
@@ -229,7 +284,9 @@ def _report_check(output: Path, changes: list[Change], *, quiet: bool) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     diagnostics = Diagnostics()
-    load_and_validate(args.spec, diagnostics, lenient=args.lenient)
+    load_and_validate(
+        args.spec, diagnostics, lenient=args.lenient, session=args.session
+    )
     if diagnostics.warnings:
         print(format_warnings(diagnostics.warnings), file=sys.stderr)
     if not args.quiet:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .caches import TextStore, tool_fingerprint
 from .errors import GeneratorError
+from .processes import die_with_parent
 
 if TYPE_CHECKING:
     import black
@@ -73,7 +74,7 @@ def format_files(
     )
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
         mode()  # import black once here: the workers start as copies of this process
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=die_with_parent) as pool:
             chunk = max(1, len(todo) // (workers * 16))
             formatted = list(pool.map(_format_one, todo, chunksize=chunk))
     else:

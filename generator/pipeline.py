@@ -93,19 +93,26 @@ def load_and_validate(
     lenient: bool = False,
     progress: Progress = _quiet,
     cache_dir: Path | None = None,
+    session: Session | None = None,
 ) -> Bundle:
     """Load, bundle and validate `spec`; raise `SpecError` if it has fatal problems.
 
     With `cache_dir`, a document found valid before (with the same generator and
-    validator) is not validated again; its warnings are reported as they were.
+    validator) is not validated again; its warnings are reported as they were. In a
+    `session`, its validation process validates.
     """
     started = time.perf_counter()
     bundled = _load(spec)
     progress("load", time.perf_counter() - started)
 
     started = time.perf_counter()
-    validation = _Validation(bundled, lenient, cache_dir)
-    for diagnostic in validation.result():
+    process = session.validator() if session is not None else None
+    try:
+        items = _Validation(bundled, lenient, cache_dir, process).result()
+    finally:
+        if session is not None:
+            session.ran()
+    for diagnostic in items:
         diagnostics.add(diagnostic)
     diagnostics.check()
     progress("validate", time.perf_counter() - started)
@@ -453,7 +460,7 @@ class _ValidatorProcess:
         self._connection, child = multiprocessing.Pipe()
         self._child = multiprocessing.Process(
             target=_validator_main,
-            args=(child,),
+            args=(child, self._connection),
             name="openapi-validation",
             daemon=True,
         )
@@ -522,17 +529,22 @@ def _validate(
     return diagnostics.items
 
 
-def _validator_main(connection: Connection) -> None:
+def _validator_main(connection: Connection, parents_end: Connection) -> None:
     """The `_ValidatorProcess`: import the validator, warm it up if no work has
     arrived yet, then validate each piece of work it is sent and send back its
     diagnostics, or the exception, until the other end is closed."""
+    # A forked process holds both ends of the pipe; with the parent's end closed
+    # here, the end of the parent closes the pipe, and this process returns.
+    parents_end.close()
     # Ctrl-C in a terminal reaches every process of the group; the run that started
     # this one stops it, and a traceback from here would only add noise. SIGTERM,
     # how it is stopped, ends it at once, whatever handler it inherited.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    from .processes import die_with_parent  # noqa: PLC0415
     from .validate import warm_up  # noqa: PLC0415 - the reason for this process
 
+    die_with_parent()  # should a process the parent forked hold the parent's end
     if not connection.poll():
         # Builds what the work would build first, while there is time. Only that:
         # should it fail, the work's own validation says what is wrong.

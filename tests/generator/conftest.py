@@ -133,11 +133,7 @@ def demo(root: Path, spec: str = DEMO_SPEC) -> Path:
 def start(*args: str | Path, cache: Path, group: bool = False) -> subprocess.Popen[str]:
     """Start `python -m generator ARGS` from the repository root, with its own cache;
     with `group`, in a process group of its own, whose id is its pid."""
-    # Ctrl-C stops a program started from a terminal. A shell that runs these tests
-    # as a background job ignores SIGINT, and the programs they start would inherit
-    # that; a handler of this process's own is not inherited.
-    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    heed_sigint()
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     return subprocess.Popen(
         [str(PYTHON), "-m", "generator", *map(str, args)],
@@ -148,6 +144,17 @@ def start(*args: str | Path, cache: Path, group: bool = False) -> subprocess.Pop
         text=True,
         process_group=0 if group else None,
     )
+
+
+def heed_sigint() -> None:
+    """Let the programs this process starts be stopped by SIGINT.
+
+    Ctrl-C stops a program started from a terminal. A shell that runs these tests as
+    a background job ignores SIGINT, and the programs they start would inherit that;
+    a handler of this process's own is not inherited.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture

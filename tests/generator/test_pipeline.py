@@ -269,7 +269,7 @@ def test_a_validation_process_that_dies_is_reported(
     assert multiprocessing.active_children() == []
 
 
-def _exit_at_once(connection: Any) -> None:
+def _exit_at_once(connection: Any, _parents_end: Any) -> None:
     connection.close()
 
 
