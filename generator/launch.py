@@ -18,7 +18,9 @@ a command answered by the server spends about 0.02 s in this process.
   in `$XDG_RUNTIME_DIR/openapi-python-generator/`, or in
   `$TMPDIR/openapi-python-generator-UID/` (`/tmp` without TMPDIR): a directory only
   this user may enter, since whoever answers on the socket writes as this user.
-  Where there is none, or no Unix sockets, commands run alone.
+  Where there is none, or no Unix sockets, commands run alone. The server keeps the
+  environment of the command that started it; of it the generator reads only
+  XDG_CACHE_HOME and HOME, through the cache directory, which is in the identity.
 - **When none is used.** `--no-server`, `--watch` (a watcher has its own session),
   `OPENAPI_PYTHON_GENERATOR_SERVER=0`, and CI (the `CI` variable set, as CI services
   set it), where each command runs once and a server would outlive the job, unless

@@ -105,9 +105,14 @@ class Served:
             time.sleep(0.05)
         raise AssertionError(f"a generation server still answers after {timeout} s")
 
-    def stop_all(self) -> None:
-        for socket_path in self.runtime.rglob("*.sock"):
-            launch.control(str(socket_path), "stop")
+    def stop_all(self, timeout: float = 60) -> None:
+        """Stop every server of these commands, also one still warming up."""
+        deadline = time.monotonic() + timeout
+        for lock in self.runtime.rglob("*.lock"):
+            address = str(lock.with_suffix(".sock"))
+            while launch.held(address) and time.monotonic() < deadline:
+                launch.control(address, "stop")
+                time.sleep(0.05)
 
 
 def finish(
