@@ -175,9 +175,11 @@ def test_a_command_starts_a_server_and_the_next_ones_are_answered_by_it(
 
 
 def test_status_and_stop_say_what_runs(served: Served, tmp_path: Path) -> None:
-    assert served.run("server", "status").returncode == 1
     said = served.run("server", "status")
-    assert said.stderr == "No generation server runs for this checkout and cache.\n"
+    assert (said.returncode, said.stderr) == (
+        1,
+        "No generation server runs for this checkout and cache.\n",
+    )
 
     served.run("validate", demo(tmp_path / "spec"))
     pid = served.ready()["pid"]
