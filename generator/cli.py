@@ -11,9 +11,8 @@ from typing import Any
 
 from .config import DEFAULT_CONFIG_NAME, ConfigSource, load_config
 from .errors import Diagnostics, GeneratorError, SpecError, format_warnings
-from .launch import SWITCH
+from .launch import IDLE, SWITCH
 from .pipeline import Session, generate, load_and_validate
-from .server import IDLE, server_command
 from .write import Change
 
 DESCRIPTION = """\
@@ -164,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"with run: exit after this long without a command (default: {IDLE})",
     )
-    server.set_defaults(run=lambda args: server_command(args.action, args.idle))
+    server.set_defaults(run=_server)
     return parser
 
 
@@ -268,6 +267,12 @@ def _docs(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _server(args: argparse.Namespace) -> int:
+    from .server import server_command  # noqa: PLC0415 - sockets, for this only
+
+    return server_command(args.action, args.idle)
 
 
 def _report_check(output: Path, changes: list[Change], *, quiet: bool) -> int:

@@ -9,7 +9,8 @@ problem of a run at once rather than one per run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -131,3 +132,13 @@ def format_warnings(warnings: Iterable[Diagnostic]) -> str:
             where = f" ({warning.location})" if warning.location else ""
             lines.append(f"    - {warning.message}{where}")
     return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def naming_sources(files: Iterable[Path]) -> Iterator[None]:
+    """A `SpecError` raised within names `files` as its `sources`."""
+    try:
+        yield
+    except SpecError as error:
+        error.sources = tuple(sorted(files))
+        raise

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from .errors import Diagnostics, Location, SpecError
+from .errors import Diagnostics, Location, SpecError, naming_sources
 
 Pointer = tuple[str, ...]
 # The keys of a path item that hold operations.
@@ -267,11 +267,8 @@ def load_document(path: Path | str) -> Document:
         file = pending.pop()
         for pointer, ref in _references(document.files[file]):
             _check_reference(document, file, pointer, ref, pending, unread, diagnostics)
-    try:
+    with naming_sources({*document.digests, *unread}):
         diagnostics.check()
-    except SpecError as error:
-        error.sources = tuple(sorted({*document.digests, *unread}))
-        raise
     return document
 
 

@@ -37,13 +37,17 @@ from typing import TYPE_CHECKING
 
 from . import caches, write
 from .config import Config, ConfigSource
-from .errors import Diagnostic, Diagnostics, GeneratorError, SpecError
+from .errors import (
+    Diagnostic,
+    Diagnostics,
+    GeneratorError,
+    naming_sources,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from .bundle import Bundle
-    from .load import Document
     from .model import Package
     from .verdicts import Parts
 
@@ -259,18 +263,8 @@ def _load(spec: Path) -> Bundle:
     from .load import load_document  # noqa: PLC0415
 
     document = load_document(spec)
-    with _naming_sources(document):
+    with naming_sources(document.digests):
         return bundle(document)
-
-
-@contextlib.contextmanager
-def _naming_sources(document: Document) -> Iterator[None]:
-    """A `SpecError` raised within names the document's files as its `sources`."""
-    try:
-        yield
-    except SpecError as error:
-        error.sources = tuple(sorted(document.digests))
-        raise
 
 
 def _compute(
@@ -283,7 +277,7 @@ def _compute(
 ) -> tuple[dict[str, bytes], list[Diagnostic], Package]:
     """Build, render and format the package while `validation` runs."""
     built = Diagnostics()
-    with _naming_sources(bundled.document):
+    with naming_sources(bundled.document.digests):
         if validation.finished:
             validation.check()
         try:

@@ -12,8 +12,8 @@ when none is used. It answers one command at a time, others wait their turn.
 - **Ctrl-C.** Interrupting a command closes its connection; the server interrupts
   the run as Ctrl-C would (the output directory stays as it was), then exits, so
   that nothing a run left half-done is reused.
-- **Lifetime.** It exits after `IDLE` seconds without a command, on SIGTERM (after
-  stopping a run as Ctrl-C would), and on `python -m generator server stop`.
+- **Lifetime.** It exits after `launch.IDLE` seconds without a command, on SIGTERM
+  (after stopping a run as Ctrl-C would), and on `python -m generator server stop`.
 - **Failures.** A run that raises what the command line does not catch prints the
   traceback to the command, as the command would, and the server exits.
 """
@@ -36,23 +36,16 @@ from . import launch
 if TYPE_CHECKING:
     from .pipeline import Session
 
-IDLE = 15 * 60  # seconds without a command after which a server exits
 
-
-def serve(path: str, idle: float = IDLE) -> int:
+def serve(path: str, idle: float = launch.IDLE) -> int:
     """Answer commands at `path` until idle for `idle` seconds, stopped, or stale.
 
     Returns 0, also when another server holds the lock (it answers instead).
     """
-    import fcntl  # noqa: PLC0415
-
     from . import pipeline  # noqa: PLC0415
 
-    lock = os.open(launch.lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(lock)
+    lock = launch.lock(path)
+    if lock is None:
         return 0
     # A server started by a command that ignored SIGINT (a shell's background job)
     # inherits that; SIGINT is how an interrupted command's run is stopped here.
@@ -95,7 +88,7 @@ class _State:
 
     def __init__(self) -> None:
         self.identity = launch.identity(os.environ)
-        self.fingerprint = _fingerprint()
+        self.fingerprint = _fingerprint(now=False)
         self.started = time.time()
         self.commands = 0
         self.held: list[socket.socket | int] = []
@@ -131,9 +124,9 @@ def _answer(connection: socket.socket, session: Session, state: _State) -> bool:
     """Answer one request; whether to go on serving."""
     try:
         message = launch.receive(connection)
-    except (OSError, ValueError, EOFError, TypeError):
-        return True  # not a request of ours: nothing to answer
-    if message is None:
+    except OSError:
+        message = None
+    if message is None:  # it went away, or it is not a request of ours
         return True
     send = _Sender(connection)
     what = message.get("control")
@@ -149,7 +142,7 @@ def _answer(connection: socket.socket, session: Session, state: _State) -> bool:
     if not os.path.isdir(message.get("cwd", "")):  # noqa: PTH112
         send(declined="the command's directory cannot be entered")
         return True
-    if _fingerprint() != state.fingerprint:
+    if _fingerprint(now=True) != state.fingerprint:
         send(declined="the generator or a tool it runs changed since it started")
         return False
     state.commands += 1
@@ -258,14 +251,15 @@ class _Hangup:
                 signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
 
 
-def _fingerprint() -> bytes:
-    """The generator's source and templates and the tools' installed files, now."""
+def _fingerprint(*, now: bool) -> bytes:
+    """The generator's source and templates and the tools' installed files: as the
+    caches key on them, found once per process, or as they are `now`."""
     from . import caches  # noqa: PLC0415
 
-    return caches.digest(
-        caches.generator_fingerprint.__wrapped__(),
-        caches.output_fingerprint.__wrapped__(),
-    )
+    generator, output = caches.generator_fingerprint, caches.output_fingerprint
+    if now:
+        return caches.digest(generator.__wrapped__(), output.__wrapped__())
+    return caches.digest(generator(), output())
 
 
 def server_command(action: str, idle: float, *, out: IO[str] | None = None) -> int:

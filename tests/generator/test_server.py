@@ -405,7 +405,9 @@ def test_a_command_of_another_identity_is_declined(
     assert served.ready()["commands"] == 0
 
 
-def test_commands_at_once_are_answered_in_turn(served: Served, tmp_path: Path) -> None:
+def test_commands_at_once_are_all_answered_by_the_one_server(
+    served: Served, tmp_path: Path
+) -> None:
     spec = demo(tmp_path / "spec")
     served.run("validate", spec)
     served.ready()
